@@ -1,0 +1,99 @@
+"""Antelope chain primitives with no I/O: names, assets, time, keys, signatures, the ABI codec
+and transactions.
+
+Every name below is importable from ``sessionkit.antelope``; the modules behind them load on
+first use, so ``import sessionkit.antelope`` costs almost nothing until a type is touched.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sessionkit.antelope._abi import ABI, decode, encode
+    from sessionkit.antelope._asset import Asset, ExtendedAsset, Symbol, SymbolCode
+    from sessionkit.antelope._bytes import Bytes, Float128
+    from sessionkit.antelope._checksum import Checksum160, Checksum256, Checksum512
+    from sessionkit.antelope._keys import KeyType, PrivateKey, PublicKey, Signature
+    from sessionkit.antelope._name import Name
+    from sessionkit.antelope._permission import PermissionLevel
+    from sessionkit.antelope._time import BlockTimestamp, TimePoint, TimePointSec
+    from sessionkit.antelope._transaction import (
+        Action,
+        CompressionType,
+        PackedTransaction,
+        SignedTransaction,
+        Transaction,
+    )
+
+_EXPORTS: dict[str, str] = {
+    "Name": "_name",
+    "SymbolCode": "_asset",
+    "Symbol": "_asset",
+    "Asset": "_asset",
+    "ExtendedAsset": "_asset",
+    "TimePoint": "_time",
+    "TimePointSec": "_time",
+    "BlockTimestamp": "_time",
+    "Checksum160": "_checksum",
+    "Checksum256": "_checksum",
+    "Checksum512": "_checksum",
+    "PermissionLevel": "_permission",
+    "Bytes": "_bytes",
+    "Float128": "_bytes",
+    "KeyType": "_keys",
+    "PrivateKey": "_keys",
+    "PublicKey": "_keys",
+    "Signature": "_keys",
+    "ABI": "_abi",
+    "encode": "_abi",
+    "decode": "_abi",
+    "Action": "_transaction",
+    "Transaction": "_transaction",
+    "SignedTransaction": "_transaction",
+    "PackedTransaction": "_transaction",
+    "CompressionType": "_transaction",
+}
+
+__all__ = [
+    "Name",
+    "SymbolCode",
+    "Symbol",
+    "Asset",
+    "ExtendedAsset",
+    "TimePoint",
+    "TimePointSec",
+    "BlockTimestamp",
+    "Checksum160",
+    "Checksum256",
+    "Checksum512",
+    "PermissionLevel",
+    "Bytes",
+    "Float128",
+    "KeyType",
+    "PrivateKey",
+    "PublicKey",
+    "Signature",
+    "ABI",
+    "encode",
+    "decode",
+    "Action",
+    "Transaction",
+    "SignedTransaction",
+    "PackedTransaction",
+    "CompressionType",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

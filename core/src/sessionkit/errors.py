@@ -1,0 +1,201 @@
+"""Every exception SessionKit raises on purpose.
+
+Catch ``SessionKitError`` to catch them all. Each message says what was wrong and how to fix it.
+
+    SessionKitError
+    ├── InvalidValue                 (also a ValueError) bad input to a parser or constructor
+    │   ├── InvalidName              not an Antelope account/action name
+    │   ├── InvalidAsset             bad asset, symbol or symbol code
+    │   ├── InvalidTime              bad time_point / time_point_sec / block_timestamp
+    │   ├── InvalidKey               bad private or public key (format, checksum, curve)
+    │   ├── InvalidSignature         bad signature (format, checksum, curve)
+    │   ├── InvalidChecksum          bad checksum160/256/512 hex or length
+    │   ├── ABIError                 the ABI itself is wrong, or names an unknown type
+    │   ├── EncodeError              a value does not fit the ABI type it is encoded as
+    │   ├── DecodeError              bytes do not decode (truncated, trailing, out of range)
+    │   ├── InvalidTransaction       a transaction is malformed
+    │   ├── InvalidSigningRequest    a malformed or unsupported ESR (esr: URI or payload)
+    │   ├── InvalidSealedMessage     a sealed message that does not open (checksum, padding)
+    │   └── InvalidIdentityProof     an identity proof string or callback that does not parse
+    ├── CryptoError                  signing or key recovery failed
+    ├── IdentityProofError           a well-formed identity proof that does not verify
+    ├── ChainError                   anything about talking to a chain node
+    │   ├── ChainAPIError            the node answered with an error body
+    │   ├── ChainConnectionError     no node could be reached
+    │   ├── ChainTimeoutError        a node did not answer in time
+    │   └── MalformedResponseError   a node answered something that is not what the API promises
+    ├── ABINotFoundError             an account has no ABI on the chain
+    └── DevnetError                  the local devnet node could not be set up or run
+        └── DevnetUnavailable        this platform cannot run the devnet (and why)
+
+Messages never contain secrets (private keys, channel keys).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "SessionKitError",
+    "InvalidValue",
+    "InvalidName",
+    "InvalidAsset",
+    "InvalidTime",
+    "InvalidKey",
+    "InvalidSignature",
+    "InvalidChecksum",
+    "ABIError",
+    "EncodeError",
+    "DecodeError",
+    "InvalidTransaction",
+    "InvalidSigningRequest",
+    "InvalidSealedMessage",
+    "InvalidIdentityProof",
+    "CryptoError",
+    "IdentityProofError",
+    "ChainError",
+    "ChainAPIError",
+    "ChainConnectionError",
+    "ChainTimeoutError",
+    "MalformedResponseError",
+    "ABINotFoundError",
+    "DevnetError",
+    "DevnetUnavailable",
+]
+
+
+class SessionKitError(Exception):
+    """Base of every exception SessionKit raises on purpose."""
+
+
+class InvalidValue(SessionKitError, ValueError):
+    """A value given to a parser, constructor or encoder is not valid."""
+
+
+class InvalidName(InvalidValue):
+    """Not an Antelope name: at most 12 of ``a-z1-5.`` plus a 13th of ``a-j1-5.``."""
+
+
+class InvalidAsset(InvalidValue):
+    """Not an asset (``"1.0000 EOS"``), symbol (``"4,EOS"``) or symbol code (``"EOS"``)."""
+
+
+class InvalidTime(InvalidValue):
+    """Not a time the chain can represent (ISO 8601, UTC, in range)."""
+
+
+class InvalidKey(InvalidValue):
+    """Not a private or public key in a form Antelope uses."""
+
+
+class InvalidSignature(InvalidValue):
+    """Not a signature in a form Antelope uses."""
+
+
+class InvalidChecksum(InvalidValue):
+    """Not a checksum of the expected length in hex."""
+
+
+class ABIError(InvalidValue):
+    """The ABI is malformed, or a type it is asked for does not exist in it."""
+
+
+class EncodeError(InvalidValue):
+    """A value does not fit the ABI type it is being encoded as."""
+
+
+class DecodeError(InvalidValue):
+    """Bytes that do not decode as the expected type: truncated, trailing or out of range."""
+
+
+class InvalidTransaction(InvalidValue):
+    """A transaction (or packed transaction) is malformed."""
+
+
+class InvalidSigningRequest(InvalidValue):
+    """A signing request (``esr:`` URI, payload or callback) is malformed or unsupported."""
+
+
+class InvalidSealedMessage(InvalidValue):
+    """A sealed message does not open: wrong key, bad checksum or corrupt ciphertext."""
+
+
+class InvalidIdentityProof(InvalidValue):
+    """An identity proof string or login callback does not parse."""
+
+
+class CryptoError(SessionKitError):
+    """Signing, verification or public-key recovery could not be done."""
+
+
+class IdentityProofError(SessionKitError):
+    """A well-formed identity proof that does not prove what it claims (see ``reason``)."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        #: A stable, machine-readable cause: ``expired``, ``wrong_key``, ``threshold``,
+        #: ``no_permission``, ``no_account``, ``wrong_chain`` or ``bad_signature``.
+        self.reason = reason
+
+
+class ChainError(SessionKitError):
+    """Talking to a chain node failed."""
+
+
+class ChainAPIError(ChainError):
+    """A node answered with an error body; the chain's own error stays reachable.
+
+    ``name`` is the chain's exception name (``unsatisfied_authorization``, ``tx_duplicate``, ...),
+    ``code`` its numeric code, ``what`` its summary and ``details`` the list of
+    ``{"message", "file", "line_number", "method"}`` entries the node sent.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        url: str,
+        code: int | None = None,
+        name: str | None = None,
+        what: str | None = None,
+        details: list[dict[str, Any]] | None = None,
+        body: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.url = url
+        self.code = code
+        self.name = name
+        self.what = what
+        self.details = details or []
+        self.body = body
+
+    @property
+    def detail_messages(self) -> list[str]:
+        """The ``message`` of every detail, in order (the first is the human one)."""
+        return [str(d.get("message", "")) for d in self.details if isinstance(d, dict)]
+
+
+class ChainConnectionError(ChainError):
+    """No node could be reached (refused, reset, DNS); check the URL and that the node runs."""
+
+
+class ChainTimeoutError(ChainError):
+    """A node did not answer within the configured timeout."""
+
+
+class MalformedResponseError(ChainError):
+    """A node answered with something that is not what its API promises (not JSON, wrong shape)."""
+
+
+class ABINotFoundError(SessionKitError):
+    """The account has no contract ABI on this chain: check the account name and the chain."""
+
+
+class DevnetError(SessionKitError):
+    """The local devnet node could not be installed, started, bootstrapped or stopped."""
+
+
+class DevnetUnavailable(DevnetError):
+    """This platform cannot run the devnet node; the message says why and what would fix it."""

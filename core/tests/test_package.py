@@ -1,0 +1,35 @@
+"""The core package imports cheaply and exposes its documented surface."""
+
+import subprocess
+import sys
+
+import sessionkit
+from sessionkit import errors
+
+
+def test_every_error_is_a_sessionkit_error() -> None:
+    for name in errors.__all__:
+        cls = getattr(errors, name)
+        assert issubclass(cls, errors.SessionKitError), name
+
+
+def test_invalid_values_are_value_errors() -> None:
+    assert issubclass(errors.InvalidName, ValueError)
+    assert issubclass(errors.DecodeError, errors.InvalidValue)
+
+
+def test_import_does_not_load_heavy_modules() -> None:
+    code = (
+        "import sys, sessionkit, sessionkit.antelope;"
+        "heavy = [m for m in ('coincurve', 'cryptography', 'httpx', 'msgspec', 'pluggy')"
+        " if m in sys.modules]; print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+    assert sessionkit.__version__
+
+
+def test_antelope_exports_match_lazy_table() -> None:
+    import sessionkit.antelope as antelope
+
+    assert set(antelope.__all__) == set(antelope._EXPORTS)
