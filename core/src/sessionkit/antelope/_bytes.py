@@ -1,0 +1,171 @@
+"""Raw byte values: ``Bytes`` (ABI ``bytes``, JSON hex) and ``Float128`` (16 opaque bytes,
+JSON ``"0x..."``; Python has no quadruple float, so the bits are kept as they are)."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from sessionkit.antelope._prim_varint import encode_varuint32, read_varuint32
+from sessionkit.errors import DecodeError, InvalidValue
+
+__all__ = ["Bytes", "Float128"]
+
+_MAX_LENGTH = 0xFFFFFFFF
+
+
+def _from_hex(text: str, what: str) -> bytes:
+    try:
+        data = bytes.fromhex(text)
+    except ValueError:
+        raise InvalidValue(f"{what} {text!r} is not an even number of hex digits") from None
+    if len(text) != 2 * len(data):
+        raise InvalidValue(f"{what} {text!r} is not plain hex (no spaces)")
+    return data
+
+
+class Bytes:
+    """A byte string; JSON and ``str()`` are lowercase hex, the ABI form is length-prefixed."""
+
+    __slots__ = ("_data",)
+
+    _data: bytes
+
+    def __init__(self, value: bytes | bytearray | memoryview | str | Bytes) -> None:
+        if isinstance(value, Bytes):
+            self._data = value._data
+        elif isinstance(value, str):
+            self._data = _from_hex(value, "bytes")
+        elif isinstance(value, bytes | bytearray | memoryview):
+            self._data = bytes(value)
+        else:
+            raise InvalidValue(f"Bytes takes bytes or a hex string, not {type(value).__name__}")
+        if len(self._data) > _MAX_LENGTH:
+            raise InvalidValue("Bytes longer than 2**32 - 1 cannot be encoded")
+
+    @classmethod
+    def from_string(cls, text: str) -> Self:
+        return cls(text)
+
+    @classmethod
+    def from_json(cls, value: object) -> Self:
+        if isinstance(value, cls):
+            return value
+        if not isinstance(value, str):
+            raise InvalidValue(f"bytes in JSON are a hex string, not {value!r}")
+        return cls(value)
+
+    def to_json(self) -> str:
+        return self._data.hex()
+
+    def to_abi(self) -> bytes:
+        return encode_varuint32(len(self._data)) + self._data
+
+    @classmethod
+    def from_abi(cls, data: bytes | memoryview, pos: int = 0) -> tuple[Self, int]:
+        if pos < 0:
+            raise DecodeError("negative position")
+        length, pos = read_varuint32(data, pos)
+        end = pos + length
+        if end > len(data):
+            raise DecodeError(f"truncated bytes: {length} bytes announced, {len(data) - pos} left")
+        value = object.__new__(cls)
+        value._data = bytes(data[pos:end])
+        return value, end
+
+    @property
+    def data(self) -> bytes:
+        return self._data
+
+    def hex(self) -> str:
+        return self._data.hex()
+
+    def __bytes__(self) -> bytes:
+        return self._data
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __str__(self) -> str:
+        return self._data.hex()
+
+    def __repr__(self) -> str:
+        return f"Bytes({self._data.hex()!r})"
+
+    def __hash__(self) -> int:
+        return hash(self._data)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Bytes):
+            return self._data == other._data
+        return NotImplemented
+
+
+class Float128:
+    """The 16 little-endian bytes of an IEEE quadruple float, kept opaque."""
+
+    __slots__ = ("_data",)
+
+    _data: bytes
+
+    def __init__(self, value: bytes | bytearray | memoryview | str | Float128) -> None:
+        if isinstance(value, Float128):
+            self._data = value._data
+            return
+        if isinstance(value, str):
+            data = _from_hex(value.removeprefix("0x"), "float128")
+        elif isinstance(value, bytes | bytearray | memoryview):
+            data = bytes(value)
+        else:
+            raise InvalidValue(f"a float128 is 16 bytes or their hex, not {type(value).__name__}")
+        if len(data) != 16:
+            raise InvalidValue(f"a float128 is 16 bytes (32 hex digits), got {len(data)} bytes")
+        self._data = data
+
+    @classmethod
+    def from_string(cls, text: str) -> Self:
+        """From 32 hex digits, with or without the ``0x`` prefix."""
+        return cls(text)
+
+    @classmethod
+    def from_json(cls, value: object) -> Self:
+        if isinstance(value, cls):
+            return value
+        if not isinstance(value, str):
+            raise InvalidValue(f"a float128 in JSON is a hex string, not {value!r}")
+        return cls(value)
+
+    def to_json(self) -> str:
+        return "0x" + self._data.hex()
+
+    def to_abi(self) -> bytes:
+        return self._data
+
+    @classmethod
+    def from_abi(cls, data: bytes | memoryview, pos: int = 0) -> tuple[Self, int]:
+        end = pos + 16
+        if pos < 0 or end > len(data):
+            raise DecodeError("truncated float128: 16 bytes are needed")
+        value = object.__new__(cls)
+        value._data = bytes(data[pos:end])
+        return value, end
+
+    @property
+    def data(self) -> bytes:
+        return self._data
+
+    def __bytes__(self) -> bytes:
+        return self._data
+
+    def __str__(self) -> str:
+        return "0x" + self._data.hex()
+
+    def __repr__(self) -> str:
+        return f"Float128({str(self)!r})"
+
+    def __hash__(self) -> int:
+        return hash(self._data)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Float128):
+            return self._data == other._data
+        return NotImplemented
