@@ -1,0 +1,1 @@
+"""A real local Leap node for tests, the demo and ``sessionkit devnet``."""
