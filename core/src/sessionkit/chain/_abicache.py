@@ -1,0 +1,178 @@
+"""``ABICache``: contract ABIs fetched once per account and shared by everyone who asks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import anyio
+
+from sessionkit.antelope import Name
+from sessionkit.errors import (
+    ABINotFoundError,
+    InvalidName,
+    MalformedResponseError,
+    SessionKitError,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from sessionkit.antelope import ABI
+    from sessionkit.chain._client import APIClient
+
+#: ABI lists that ``set_abi(..., merge=True)`` merges, and the field naming an entry in each.
+MERGED_LISTS: Mapping[str, str] = {
+    "types": "new_type_name",
+    "structs": "name",
+    "actions": "name",
+    "tables": "name",
+    "ricardian_clauses": "id",
+    "variants": "name",
+    "action_results": "name",
+    "error_messages": "error_code",
+    "abi_extensions": "tag",
+}
+
+
+class _Fetch:
+    """One in-flight ``get_raw_abi``; callers who come while it runs wait for its outcome."""
+
+    __slots__ = ("done", "error")
+
+    def __init__(self) -> None:
+        self.done = anyio.Event()
+        self.error: Exception | None = None
+
+
+class ABICache:
+    """Contract ABIs by account, fetched through ``client.get_raw_abi`` and decoded by our codec.
+
+    Concurrent ``get_abi`` calls for one account share one request. A failed fetch is not
+    cached (the next call tries again). ``set_abi`` adds or merges ABIs known in advance;
+    ``invalidate`` forgets them (after a contract update, say).
+    """
+
+    def __init__(self, client: APIClient) -> None:
+        self.client = client
+        self._abis: dict[str, ABI] = {}
+        self._fetches: dict[str, _Fetch] = {}
+
+    def __repr__(self) -> str:
+        return f"ABICache({sorted(self._abis)!r})"
+
+    def __contains__(self, account: object) -> bool:
+        try:
+            return isinstance(account, Name | str) and str(Name(account)) in self._abis
+        except InvalidName:
+            return False
+
+    def cached(self, account: Name | str) -> ABI | None:
+        """The cached ABI of ``account``, without fetching."""
+        return self._abis.get(str(Name(account)))
+
+    async def get_abi(self, account: Name | str) -> ABI:
+        """The ABI of ``account``: cached, or fetched once (``ABINotFoundError`` if it has none)."""
+        key = str(Name(account))
+        while True:
+            abi = self._abis.get(key)
+            if abi is not None:
+                return abi
+            fetch = self._fetches.get(key)
+            if fetch is None:
+                break
+            await fetch.done.wait()
+            if fetch.error is not None:
+                raise fetch.error
+            # The fetching task was cancelled or the entry invalidated: look again.
+        return await self._fetch(key)
+
+    async def _fetch(self, key: str) -> ABI:
+        fetch = _Fetch()
+        self._fetches[key] = fetch
+        try:
+            abi = await self._download(key)
+        except Exception as exc:
+            fetch.error = exc
+            raise
+        else:
+            if self._fetches.get(key) is fetch:
+                self._abis.setdefault(key, abi)
+            return self._abis.get(key, abi)
+        finally:
+            if self._fetches.get(key) is fetch:
+                del self._fetches[key]
+            fetch.done.set()
+
+    async def _download(self, key: str) -> ABI:
+        response = await self.client.get_raw_abi(key)
+        if not response.abi:
+            raise ABINotFoundError(
+                f"ABI for {key} could not be loaded: the account has no contract"
+            )
+        from sessionkit.antelope import ABI
+
+        try:
+            return ABI.from_bytes(response.abi)
+        except SessionKitError as exc:
+            raise MalformedResponseError(
+                f"the ABI of {key} on the chain does not decode: {exc}"
+            ) from exc
+
+    def set_abi(
+        self,
+        account: Name | str,
+        abi: ABI | Mapping[str, Any] | str | bytes,
+        *,
+        merge: bool = False,
+    ) -> None:
+        """Cache ``abi`` for ``account``; with ``merge`` add its entries to the cached ABI.
+
+        A merge keeps every entry already cached and appends the new ones whose name (types:
+        ``new_type_name``, ricardian clauses: ``id``) is not there yet; the version comes from
+        the new ABI. Unlike WharfKit, error messages and ABI extensions are kept too.
+        """
+        from sessionkit.antelope import ABI
+
+        key = str(Name(account))
+        new = (
+            abi
+            if isinstance(abi, ABI)
+            else ABI.from_json(abi if isinstance(abi, str | bytes) else dict(abi))
+        )
+        existing = self._abis.get(key)
+        self._abis[key] = merge_abis(existing, new) if merge and existing is not None else new
+
+    def invalidate(self, account: Name | str | None = None) -> None:
+        """Forget the ABI of ``account``, or of every account; an in-flight fetch is not kept."""
+        if account is None:
+            self._abis.clear()
+            self._fetches.clear()
+            return
+        key = str(Name(account))
+        self._abis.pop(key, None)
+        self._fetches.pop(key, None)
+
+
+def merge_abis(existing: ABI, new: ABI) -> ABI:
+    """``existing`` plus the entries of ``new`` it lacks (by name), with ``new``'s version."""
+    from sessionkit.antelope import ABI
+
+    old_json = existing.to_json()
+    new_json = new.to_json()
+    merged = dict(old_json)
+    merged["version"] = new_json.get("version", old_json.get("version"))
+    for field, key in MERGED_LISTS.items():
+        merged[field] = _merge_entries(old_json.get(field) or [], new_json.get(field) or [], key)
+    return ABI.from_json(merged)
+
+
+def _merge_entries(kept: Iterable[Any], added: Iterable[Any], key: str) -> list[Any]:
+    result = list(kept)
+    seen = {str(entry.get(key)) for entry in result if isinstance(entry, dict)}
+    for entry in added:
+        name = str(entry.get(key)) if isinstance(entry, dict) else None
+        if name not in seen:
+            result.append(entry)
+            if name is not None:
+                seen.add(name)
+    return result

@@ -1,0 +1,381 @@
+"""``APIClient``: the async chain API client (Leap / Spring ``/v1/chain/*``) on one httpx pool."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+import httpx
+import msgspec
+
+from sessionkit.antelope import Asset, Checksum256, Name, PermissionLevel, PublicKey
+from sessionkit.chain import _json
+from sessionkit.chain._failover import Endpoints, _display
+from sessionkit.chain._responses import (
+    AccountsByAuthorizersResponse,
+    GetAbiResponse,
+    GetAccountResponse,
+    GetBlockInfoResponse,
+    GetBlockResponse,
+    GetInfoResponse,
+    GetRawAbiResponse,
+    GetRequiredKeysResponse,
+    GetTableRowsResponse,
+    GetTransactionStatusResponse,
+    Response,
+    SendTransactionResponse,
+)
+from sessionkit.errors import InvalidValue, MalformedResponseError, SessionKitError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from types import TracebackType
+    from typing import TypeAlias
+
+    from sessionkit.antelope import PackedTransaction, SignedTransaction
+
+    AnyTransaction: TypeAlias = PackedTransaction | SignedTransaction
+
+R = TypeVar("R", bound=Response)
+
+#: Endpoints that submit a transaction for inclusion: never resent to another node once sent.
+BROADCAST_PATHS = frozenset(
+    {
+        "/v1/chain/push_transaction",
+        "/v1/chain/push_transactions",
+        "/v1/chain/send_transaction",
+        "/v1/chain/send_transaction2",
+    }
+)
+
+DEFAULT_TIMEOUT = 10.0
+
+
+class _RawAbi(msgspec.Struct, frozen=True):
+    account_name: Name
+    code_hash: Checksum256
+    abi_hash: Checksum256
+    abi: str = ""
+
+
+class _JsonAbi(msgspec.Struct, frozen=True):
+    account_name: Name
+    abi: msgspec.Raw = msgspec.Raw(b"null")
+
+
+class APIClient:
+    """Talks to one chain through one or more API URLs, over one reused httpx connection pool.
+
+    ``url`` may be a list: reads move on to the next URL after a connection failure, a timeout
+    or an HTTP 5xx that is not a chain error. Broadcasts (``send_transaction``,
+    ``send_transaction2``, ``push_transaction``) move on only when the request certainly never
+    reached a node (connection refused or unreachable, connect timeout); any answer, dropped
+    connection or read timeout after sending raises instead, because the transaction may have
+    been accepted. A chain error body always raises ``ChainAPIError`` at once. Requests start at
+    the URL that last answered. ``timeout`` (seconds or an ``httpx.Timeout``) bounds each
+    attempt; ``transport`` replaces the network (tests, proxies).
+
+    Use ``async with APIClient(url) as client:`` or call ``await client.aclose()``.
+    """
+
+    def __init__(
+        self,
+        url: str | Sequence[str],
+        *,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._endpoints = Endpoints(url)
+        self._http = httpx.AsyncClient(timeout=timeout, transport=transport)
+
+    def __repr__(self) -> str:
+        return f"APIClient({[_display(u) for u in self._endpoints.urls]!r})"
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        """The base URLs, in failover order."""
+        return self._endpoints.urls
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the pooled connections."""
+        await self._http.aclose()
+
+    # -- generic -----------------------------------------------------------------------------
+
+    async def call(
+        self, path: str, body: object | None = None, *, idempotent: bool | None = None
+    ) -> Any:
+        """POST ``body`` (JSON; SessionKit value types allowed) to ``path``; return the JSON answer.
+
+        ``idempotent`` decides failover (see the class docstring); by default every path is a
+        read except the transaction broadcast endpoints in ``BROADCAST_PATHS``.
+        """
+        path = _normal_path(path)
+        if idempotent is None:
+            idempotent = path not in BROADCAST_PATHS
+        content, url = await self._post(path, body, idempotent=idempotent)
+        try:
+            return msgspec.json.decode(content)
+        except msgspec.DecodeError as exc:
+            raise MalformedResponseError(
+                f"{_display(url)} answered with invalid JSON: {exc}"
+            ) from exc
+
+    async def _post(self, path: str, body: object | None, *, idempotent: bool) -> tuple[bytes, str]:
+        payload = b"" if body is None else _encode(body)
+        return await self._endpoints.post(self._http, path, payload, idempotent=idempotent)
+
+    async def _typed(
+        self, path: str, body: object | None, kind: type[R], *, idempotent: bool = True
+    ) -> R:
+        content, url = await self._post(path, body, idempotent=idempotent)
+        return _json.decode(kind, content, _display(url))
+
+    # -- reads -------------------------------------------------------------------------------
+
+    async def get_info(self) -> GetInfoResponse:
+        """The chain id, head and last irreversible block."""
+        return await self._typed("/v1/chain/get_info", None, GetInfoResponse)
+
+    async def get_block(self, block: int | str | Checksum256) -> GetBlockResponse:
+        """A block with its transactions, by number or id."""
+        return await self._typed(
+            "/v1/chain/get_block", {"block_num_or_id": _block_ref(block)}, GetBlockResponse
+        )
+
+    async def get_block_info(self, block_num: int) -> GetBlockInfoResponse:
+        """A block header by number (cheaper than ``get_block``)."""
+        return await self._typed(
+            "/v1/chain/get_block_info", {"block_num": block_num}, GetBlockInfoResponse
+        )
+
+    async def get_account(self, name: Name | str) -> GetAccountResponse:
+        """An account's permissions and resources."""
+        return await self._typed(
+            "/v1/chain/get_account", {"account_name": Name(name)}, GetAccountResponse
+        )
+
+    async def get_accounts_by_authorizers(
+        self,
+        accounts: Iterable[PermissionLevel | Name | str] = (),
+        keys: Iterable[PublicKey | str] = (),
+    ) -> AccountsByAuthorizersResponse:
+        """Permissions that the given keys or accounts (``"alice"`` / ``alice@active``) satisfy."""
+        body = {
+            "accounts": [_authorizer(a) for a in accounts],
+            "keys": [k if isinstance(k, PublicKey) else PublicKey.from_string(k) for k in keys],
+        }
+        return await self._typed(
+            "/v1/chain/get_accounts_by_authorizers", body, AccountsByAuthorizersResponse
+        )
+
+    async def get_abi(self, account: Name | str) -> GetAbiResponse:
+        """The contract ABI as the node renders it in JSON (``abi`` is None without a contract)."""
+        content, url = await self._post(
+            "/v1/chain/get_abi", {"account_name": Name(account)}, idempotent=True
+        )
+        raw = _json.decode(_JsonAbi, content, _display(url))
+        abi_json = bytes(raw.abi)
+        if abi_json.strip() == b"null":
+            return GetAbiResponse(account_name=raw.account_name)
+        from sessionkit.antelope import ABI
+
+        try:
+            abi = ABI.from_json(abi_json)
+        except SessionKitError as exc:
+            raise MalformedResponseError(
+                f"{_display(url)} sent an ABI that does not parse: {exc}"
+            ) from exc
+        return GetAbiResponse(account_name=raw.account_name, abi=abi)
+
+    async def get_raw_abi(self, account: Name | str) -> GetRawAbiResponse:
+        """The contract ABI in binary (``abi`` is empty bytes without a contract)."""
+        content, url = await self._post(
+            "/v1/chain/get_raw_abi", {"account_name": Name(account)}, idempotent=True
+        )
+        raw = _json.decode(_RawAbi, content, _display(url))
+        try:
+            abi = _base64(raw.abi)
+        except (binascii.Error, ValueError) as exc:
+            raise MalformedResponseError(f"{_display(url)} sent an ABI that is not base64") from exc
+        return GetRawAbiResponse(
+            account_name=raw.account_name, code_hash=raw.code_hash, abi_hash=raw.abi_hash, abi=abi
+        )
+
+    async def get_table_rows(
+        self,
+        code: Name | str,
+        table: Name | str,
+        scope: Name | str | int | None = None,
+        *,
+        lower_bound: object | None = None,
+        upper_bound: object | None = None,
+        limit: int = 10,
+        index_position: str | None = None,
+        key_type: str | None = None,
+        reverse: bool = False,
+        show_payer: bool = False,
+        json: bool = True,
+    ) -> GetTableRowsResponse:
+        """Rows of a contract table (``scope`` defaults to ``code``); JSON rows by default."""
+        body: dict[str, Any] = {
+            "json": json,
+            "code": Name(code),
+            "table": Name(table),
+            "scope": str(code if scope is None else scope),
+            "limit": limit,
+            "reverse": reverse,
+            "show_payer": show_payer,
+        }
+        optional = {
+            "lower_bound": lower_bound,
+            "upper_bound": upper_bound,
+            "index_position": index_position,
+            "key_type": key_type,
+        }
+        body.update({k: v for k, v in optional.items() if v is not None})
+        return await self._typed("/v1/chain/get_table_rows", body, GetTableRowsResponse)
+
+    async def get_currency_balance(
+        self, code: Name | str, account: Name | str, symbol: str | None = None
+    ) -> list[Asset]:
+        """The token balances ``account`` holds in contract ``code`` (one symbol if given)."""
+        body: dict[str, Any] = {"code": Name(code), "account": Name(account)}
+        if symbol is not None:
+            body["symbol"] = symbol
+        content, url = await self._post("/v1/chain/get_currency_balance", body, idempotent=True)
+        return _json.decode(list[Asset], content, _display(url))
+
+    async def get_required_keys(
+        self, transaction: object, available_keys: Iterable[PublicKey | str]
+    ) -> list[PublicKey]:
+        """Which of ``available_keys`` must sign ``transaction`` (a ``Transaction`` or its JSON)."""
+        body = {
+            "transaction": transaction,
+            "available_keys": [
+                k if isinstance(k, PublicKey) else PublicKey.from_string(k) for k in available_keys
+            ],
+        }
+        response = await self._typed("/v1/chain/get_required_keys", body, GetRequiredKeysResponse)
+        return response.required_keys
+
+    async def get_transaction_status(
+        self, transaction_id: Checksum256 | str
+    ) -> GetTransactionStatusResponse:
+        """Where a recent transaction is (needs the node's transaction finality status storage)."""
+        body = {"id": Checksum256(transaction_id)}
+        return await self._typed(
+            "/v1/chain/get_transaction_status", body, GetTransactionStatusResponse
+        )
+
+    async def compute_transaction(self, transaction: AnyTransaction) -> SendTransactionResponse:
+        """Execute without changing state or checking signatures; return the trace."""
+        body = {"transaction": _packed(transaction)}
+        return await self._typed("/v1/chain/compute_transaction", body, SendTransactionResponse)
+
+    async def send_read_only_transaction(
+        self, transaction: AnyTransaction
+    ) -> SendTransactionResponse:
+        """Run a read-only transaction (read-only actions) and return its trace."""
+        body = {"transaction": _packed(transaction)}
+        return await self._typed(
+            "/v1/chain/send_read_only_transaction", body, SendTransactionResponse
+        )
+
+    # -- broadcasts ----------------------------------------------------------------------------
+
+    async def send_transaction(self, transaction: AnyTransaction) -> SendTransactionResponse:
+        """Broadcast a signed transaction (never resent to another URL once sent)."""
+        return await self._typed(
+            "/v1/chain/send_transaction",
+            _packed(transaction),
+            SendTransactionResponse,
+            idempotent=False,
+        )
+
+    async def push_transaction(self, transaction: AnyTransaction) -> SendTransactionResponse:
+        """Broadcast a signed transaction through the older push endpoint."""
+        return await self._typed(
+            "/v1/chain/push_transaction",
+            _packed(transaction),
+            SendTransactionResponse,
+            idempotent=False,
+        )
+
+    async def send_transaction2(
+        self,
+        transaction: AnyTransaction,
+        *,
+        return_failure_trace: bool = True,
+        retry_trx: bool = False,
+        retry_trx_num_blocks: int | None = None,
+    ) -> SendTransactionResponse:
+        """Broadcast with options; with ``return_failure_trace`` a failure comes back as a trace
+        whose ``processed.error`` is set instead of as an error."""
+        body: dict[str, Any] = {
+            "return_failure_trace": return_failure_trace,
+            "retry_trx": retry_trx,
+            "transaction": _packed(transaction),
+        }
+        if retry_trx_num_blocks is not None:
+            body["retry_trx_num_blocks"] = retry_trx_num_blocks
+        return await self._typed(
+            "/v1/chain/send_transaction2", body, SendTransactionResponse, idempotent=False
+        )
+
+
+def _normal_path(path: str) -> str:
+    if not path or "://" in path:
+        raise InvalidValue(f"expected an API path like /v1/chain/get_info, got {path!r}")
+    return path if path.startswith("/") else "/" + path
+
+
+def _encode(body: object) -> bytes:
+    try:
+        return _json.encode(body)
+    except (TypeError, NotImplementedError, msgspec.EncodeError) as exc:
+        raise InvalidValue(f"cannot send this request body as JSON: {exc}") from exc
+
+
+def _block_ref(block: int | str | Checksum256) -> int | str:
+    if isinstance(block, int):
+        return block
+    return str(Checksum256(block))
+
+
+def _authorizer(value: PermissionLevel | Name | str) -> object:
+    if isinstance(value, PermissionLevel):
+        return value
+    if isinstance(value, str) and "@" in value:
+        return PermissionLevel.from_string(value)
+    return Name(value)
+
+
+def _packed(transaction: AnyTransaction) -> PackedTransaction:
+    from sessionkit.antelope import PackedTransaction, SignedTransaction
+
+    if isinstance(transaction, PackedTransaction):
+        return transaction
+    if isinstance(transaction, SignedTransaction):
+        return PackedTransaction.from_signed(transaction)
+    raise InvalidValue(
+        f"expected a PackedTransaction or SignedTransaction, got {type(transaction).__name__}"
+    )
+
+
+def _base64(text: str) -> bytes:
+    """Decode standard base64, with or without its ``=`` padding (nodes differ)."""
+    text = text.strip()
+    return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)

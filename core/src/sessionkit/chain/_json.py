@@ -1,0 +1,57 @@
+"""JSON in and out of the node: msgspec with hooks for SessionKit's Antelope value types.
+
+Value types convert themselves (``T.from_json`` / ``t.to_json()``), so one pair of hooks covers
+``Name``, ``Asset``, ``Checksum256``, ``PublicKey``, ``TimePoint`` and the rest.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, TypeVar, cast
+
+import msgspec
+
+from sessionkit.errors import MalformedResponseError
+
+T = TypeVar("T")
+
+
+def enc_hook(value: Any) -> Any:
+    """JSON form of a SessionKit value type (anything with ``to_json()``)."""
+    to_json = getattr(value, "to_json", None)
+    if to_json is None:
+        raise NotImplementedError(f"cannot send a {type(value).__name__} as JSON")
+    return to_json()
+
+
+def dec_hook(kind: type, value: Any) -> Any:
+    """Build a SessionKit value type from its JSON form (``T.from_json``)."""
+    from_json = getattr(kind, "from_json", None)
+    if from_json is None:
+        raise NotImplementedError(f"no JSON decoder for {kind.__name__}")
+    return from_json(value)
+
+
+_encoder = msgspec.json.Encoder(enc_hook=enc_hook)
+
+
+def encode(body: object) -> bytes:
+    """The JSON bytes of a request body."""
+    return _encoder.encode(body)
+
+
+@cache
+def decoder(kind: Any) -> msgspec.json.Decoder[Any]:
+    """A lenient decoder for ``kind``: numbers may come as strings (nodes send big ints so)."""
+    return msgspec.json.Decoder(kind, dec_hook=dec_hook, strict=False)
+
+
+def decode(kind: type[T], content: bytes, url: str) -> T:
+    """Decode a node's answer into ``kind``; anything unexpected is a MalformedResponseError."""
+    key: Any = kind
+    try:
+        return cast("T", decoder(key).decode(content))
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise MalformedResponseError(
+            f"{url} answered something that is not a valid {kind.__name__}: {exc}"
+        ) from exc
