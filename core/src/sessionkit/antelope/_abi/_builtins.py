@@ -217,21 +217,6 @@ def _string() -> Coder:
     return Coder(encode, decode)
 
 
-def _fixed_bytes(type_name: str, size: int, prefix: str = "") -> Coder:
-    def encode(value: Any, out: bytearray) -> None:
-        if prefix and isinstance(value, str) and value.startswith(prefix):
-            value = value[len(prefix) :]
-        raw = _raw_bytes(value, type_name)
-        if len(raw) != size:
-            raise EncodeError(f"{type_name} must be {size} bytes, got {len(raw)}")
-        out += raw
-
-    def decode(data: bytes, pos: int) -> tuple[Any, int]:
-        return prefix + read_exact(data, pos, size).hex(), pos + size
-
-    return Coder(encode, decode)
-
-
 def _name() -> Coder:
     from sessionkit.antelope._name import Name, name_to_uint64, uint64_to_name
 
@@ -294,12 +279,12 @@ _FACTORIES: dict[str, Callable[[], Coder]] = {
     "varuint32": _varuint32,
     "float32": lambda: _float(4),
     "float64": lambda: _float(8),
-    "float128": lambda: _fixed_bytes("float128", 16, prefix="0x"),
+    "float128": lambda: _value_type("_bytes", "Float128"),
     "bytes": _bytes,
     "string": _string,
-    "checksum160": lambda: _fixed_bytes("checksum160", 20),
-    "checksum256": lambda: _fixed_bytes("checksum256", 32),
-    "checksum512": lambda: _fixed_bytes("checksum512", 64),
+    "checksum160": lambda: _value_type("_checksum", "Checksum160"),
+    "checksum256": lambda: _value_type("_checksum", "Checksum256"),
+    "checksum512": lambda: _value_type("_checksum", "Checksum512"),
     "name": _name,
     "time_point": lambda: _value_type("_time", "TimePoint"),
     "time_point_sec": lambda: _value_type("_time", "TimePointSec"),
