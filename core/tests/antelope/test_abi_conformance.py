@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 from conformance_vectors import load
-
 from sessionkit.antelope._abi import ABI, decode, encode
 from sessionkit.errors import DecodeError, EncodeError, SessionKitError
 
