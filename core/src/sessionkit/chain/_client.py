@@ -26,7 +26,12 @@ from sessionkit.chain._responses import (
     Response,
     SendTransactionResponse,
 )
-from sessionkit.errors import InvalidValue, MalformedResponseError, SessionKitError
+from sessionkit.errors import (
+    ChainConnectionError,
+    InvalidValue,
+    MalformedResponseError,
+    SessionKitError,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -134,6 +139,10 @@ class APIClient:
             ) from exc
 
     async def _post(self, path: str, body: object | None, *, idempotent: bool) -> tuple[bytes, str]:
+        if self._http.is_closed:
+            raise ChainConnectionError(
+                "this APIClient is closed; create a new one to reach the chain"
+            )
         payload = b"" if body is None else _encode(body)
         return await self._endpoints.post(self._http, path, payload, idempotent=idempotent)
 
