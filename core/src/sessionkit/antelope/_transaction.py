@@ -1,0 +1,611 @@
+"""Transactions: ``Action``, ``Transaction``, ``SignedTransaction`` and ``PackedTransaction``.
+
+The binary form is written and read directly (no ABI is interpreted for the header), because
+building, hashing and signing a transaction sits on every transact path. Action data stays
+bytes; ``Action.from_data`` and ``action.decode_data`` convert it through a contract ABI.
+
+- ``transaction.id`` is sha256 of the packed transaction.
+- ``transaction.signing_digest(chain_id, cfd)`` is
+  sha256(chain_id || packed transaction || h), where h is 32 zero bytes without context-free
+  data and otherwise sha256 of the packed ``bytes[]`` (count, then each length and bytes), as
+  Leap's ``transaction::sig_digest`` computes it. The reference always uses zeros.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any, Self
+
+import msgspec
+from msgspec.structs import force_setattr
+
+from sessionkit.antelope._checksum import Checksum256
+from sessionkit.antelope._keys import Signature
+from sessionkit.antelope._name import Name
+from sessionkit.antelope._permission import PermissionLevel
+from sessionkit.antelope._prim_varint import encode_varuint32, read_varuint32
+from sessionkit.antelope._time import TimePointSec
+from sessionkit.errors import DecodeError, InvalidTransaction
+
+if TYPE_CHECKING:
+    from sessionkit.antelope._abi import ABI
+
+__all__ = [
+    "Action",
+    "CompressionType",
+    "PackedTransaction",
+    "SignedTransaction",
+    "Transaction",
+    "TransactionExtension",
+]
+
+_HEADER = struct.Struct("<IHI")
+_TWO_NAMES = struct.Struct("<QQ")
+_UINT16 = struct.Struct("<H")
+_ZERO_DIGEST = bytes(32)
+#: Largest unpacked transaction accepted from zlib, far above any chain limit (zip-bomb guard).
+MAX_UNPACKED_SIZE = 8 * 1024 * 1024
+_TRANSACTION_FIELDS = frozenset(
+    {
+        "expiration",
+        "ref_block_num",
+        "ref_block_prefix",
+        "max_net_usage_words",
+        "max_cpu_usage_ms",
+        "delay_sec",
+        "context_free_actions",
+        "actions",
+        "transaction_extensions",
+    }
+)
+
+
+class CompressionType(IntEnum):
+    """How ``packed_trx`` and ``packed_context_free_data`` are stored in a packed transaction."""
+
+    NONE = 0
+    ZLIB = 1
+
+
+def _as_bytes(value: object, what: str) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, bytearray | memoryview):
+        return bytes(value)
+    if isinstance(value, str):
+        try:
+            data = bytes.fromhex(value)
+        except ValueError:
+            raise InvalidTransaction(f"{what} is not hex: {value[:40]!r}") from None
+        if len(value) != 2 * len(data):
+            raise InvalidTransaction(f"{what} is not plain hex (no spaces)")
+        return data
+    raise InvalidTransaction(f"{what} must be bytes or hex, not {type(value).__name__}")
+
+
+def _check_int(value: object, what: str, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
+        raise InvalidTransaction(f"{what} must be an integer from 0 to {high}, not {value!r}")
+    return value
+
+
+def _expect_fields(
+    value: object, required: set[str], allowed: Iterable[str], what: str
+) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise InvalidTransaction(f"{what} must be an object, not {type(value).__name__}")
+    keys = set(value)
+    missing, unknown = required - keys, keys - set(allowed)
+    if missing or unknown:
+        raise InvalidTransaction(
+            f"{what} has missing fields {sorted(missing)} or unknown fields {sorted(unknown)}"
+        )
+    return dict(value)
+
+
+def _pack_bytes_list(items: Sequence[bytes]) -> bytes:
+    parts = [encode_varuint32(len(items))]
+    for item in items:
+        parts.append(encode_varuint32(len(item)))
+        parts.append(item)
+    return b"".join(parts)
+
+
+def _read_bytes_list(data: bytes | memoryview, pos: int) -> tuple[list[bytes], int]:
+    count, pos = read_varuint32(data, pos)
+    items = []
+    for _ in range(count):
+        length, pos = read_varuint32(data, pos)
+        end = pos + length
+        if end > len(data):
+            raise DecodeError("truncated bytes in a bytes[] list")
+        items.append(bytes(data[pos:end]))
+        pos = end
+    return items, pos
+
+
+class Action(msgspec.Struct, frozen=True):
+    """One call of a contract action; ``data`` is its ABI-encoded argument struct."""
+
+    account: Name
+    name: Name
+    authorization: list[PermissionLevel]
+    data: bytes
+
+    def __post_init__(self) -> None:
+        account: object = self.account
+        if type(account) is not Name:
+            force_setattr(self, "account", Name.from_json(account))
+        name: object = self.name
+        if type(name) is not Name:
+            force_setattr(self, "name", Name.from_json(name))
+        authorization = self.authorization
+        if type(authorization) is not list or not all(
+            type(level) is PermissionLevel for level in authorization
+        ):
+            if isinstance(authorization, str | bytes | Mapping) or not isinstance(
+                authorization, Iterable
+            ):
+                raise InvalidTransaction("authorization must be a list of permission levels")
+            force_setattr(
+                self, "authorization", [PermissionLevel.from_json(p) for p in authorization]
+            )
+        if type(self.data) is not bytes:
+            force_setattr(self, "data", _as_bytes(self.data, "action data"))
+
+    @classmethod
+    def from_data(
+        cls,
+        account: Name | str,
+        name: Name | str,
+        authorization: Iterable[PermissionLevel | str | Mapping[str, str]],
+        data: Mapping[str, Any],
+        abi: ABI,
+    ) -> Self:
+        """Encode ``data`` with the action's type in ``abi`` (raises ``ABIError`` if unknown)."""
+        encoded = abi.encode(abi.action_type(name), data)
+        return cls(account, name, authorization, encoded)  # type: ignore[arg-type]
+
+    def decode_data(self, abi: ABI) -> dict[str, Any]:
+        """The action's data as JSON-like values, decoded with ``abi``."""
+        value: dict[str, Any] = abi.decode(abi.action_type(self.name), self.data)
+        return value
+
+    @classmethod
+    def from_json(cls, value: object) -> Self:
+        """From the reference JSON (``data`` as hex)."""
+        if isinstance(value, cls):
+            return value
+        fields = _expect_fields(
+            value,
+            {"account", "name", "authorization", "data"},
+            ("account", "name", "authorization", "data"),
+            "an action",
+        )
+        if isinstance(fields["data"], Mapping):
+            raise InvalidTransaction(
+                "action data must be hex here; encode a data object with Action.from_data"
+            )
+        return cls(fields["account"], fields["name"], fields["authorization"], fields["data"])
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "account": self.account._text,
+            "name": self.name._text,
+            "authorization": [level.to_json() for level in self.authorization],
+            "data": self.data.hex(),
+        }
+
+    def to_abi(self) -> bytes:
+        authorization = self.authorization
+        parts = [
+            _TWO_NAMES.pack(self.account._value, self.name._value),
+            encode_varuint32(len(authorization)),
+        ]
+        parts.extend(
+            _TWO_NAMES.pack(level._actor._value, level._permission._value)
+            for level in authorization
+        )
+        parts.append(encode_varuint32(len(self.data)))
+        parts.append(self.data)
+        return b"".join(parts)
+
+    @classmethod
+    def from_abi(cls, data: bytes | memoryview, pos: int = 0) -> tuple[Self, int]:
+        account, pos = Name.from_abi(data, pos)
+        name, pos = Name.from_abi(data, pos)
+        count, pos = read_varuint32(data, pos)
+        authorization = []
+        for _ in range(count):
+            level, pos = PermissionLevel.from_abi(data, pos)
+            authorization.append(level)
+        length, pos = read_varuint32(data, pos)
+        end = pos + length
+        if end > len(data):
+            raise DecodeError("truncated action data")
+        return cls(account, name, authorization, bytes(data[pos:end])), end
+
+
+class TransactionExtension(msgspec.Struct, frozen=True):
+    """A ``(type, data)`` extension of a transaction header (uint16 type, opaque bytes)."""
+
+    type: int
+    data: bytes
+
+    def __post_init__(self) -> None:
+        _check_int(self.type, "a transaction extension type", 0xFFFF)
+        if type(self.data) is not bytes:
+            force_setattr(self, "data", _as_bytes(self.data, "transaction extension data"))
+
+    @classmethod
+    def from_json(cls, value: object) -> Self:
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, Sequence) and not isinstance(value, str | bytes) and len(value) == 2:
+            return cls(value[0], value[1])
+        fields = _expect_fields(value, {"type", "data"}, ("type", "data"), "an extension")
+        return cls(fields["type"], fields["data"])
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.type, "data": self.data.hex()}
+
+
+def _actions(value: object, what: str) -> tuple[Action, ...]:
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise InvalidTransaction(f"{what} must be a list of actions")
+    return tuple(Action.from_json(action) for action in value)
+
+
+class Transaction(msgspec.Struct, frozen=True):
+    """A transaction: TAPoS header, resource limits, context-free actions, actions, extensions.
+
+    ``expiration`` may be given as a ``TimePointSec``, its JSON string or seconds since 1970.
+    """
+
+    expiration: TimePointSec
+    ref_block_num: int
+    ref_block_prefix: int
+    max_net_usage_words: int = 0
+    max_cpu_usage_ms: int = 0
+    delay_sec: int = 0
+    context_free_actions: tuple[Action, ...] = ()
+    actions: tuple[Action, ...] = ()
+    transaction_extensions: tuple[TransactionExtension, ...] = ()
+
+    def __post_init__(self) -> None:
+        if type(self.expiration) is not TimePointSec:
+            force_setattr(self, "expiration", TimePointSec.from_json(self.expiration))
+        _check_int(self.ref_block_num, "ref_block_num", 0xFFFF)
+        _check_int(self.ref_block_prefix, "ref_block_prefix", 0xFFFFFFFF)
+        _check_int(self.max_net_usage_words, "max_net_usage_words", 0xFFFFFFFF)
+        _check_int(self.max_cpu_usage_ms, "max_cpu_usage_ms", 0xFF)
+        _check_int(self.delay_sec, "delay_sec", 0xFFFFFFFF)
+        for field in ("context_free_actions", "actions"):
+            actions = getattr(self, field)
+            if type(actions) is not tuple or not all(type(a) is Action for a in actions):
+                force_setattr(self, field, _actions(actions, field))
+        extensions = self.transaction_extensions
+        if type(extensions) is not tuple or not all(
+            type(e) is TransactionExtension for e in extensions
+        ):
+            if isinstance(extensions, str | bytes | Mapping) or not isinstance(
+                extensions, Iterable
+            ):
+                raise InvalidTransaction("transaction_extensions must be a list")
+            force_setattr(
+                self,
+                "transaction_extensions",
+                tuple(TransactionExtension.from_json(e) for e in extensions),
+            )
+
+    def to_bytes(self) -> bytes:
+        """The packed transaction (what is hashed for the id and signed)."""
+        parts = [
+            _HEADER.pack(self.expiration._count, self.ref_block_num, self.ref_block_prefix),
+            encode_varuint32(self.max_net_usage_words),
+            bytes((self.max_cpu_usage_ms,)),
+            encode_varuint32(self.delay_sec),
+            encode_varuint32(len(self.context_free_actions)),
+        ]
+        parts.extend(action.to_abi() for action in self.context_free_actions)
+        parts.append(encode_varuint32(len(self.actions)))
+        parts.extend(action.to_abi() for action in self.actions)
+        parts.append(encode_varuint32(len(self.transaction_extensions)))
+        for extension in self.transaction_extensions:
+            parts.append(_UINT16.pack(extension.type))
+            parts.append(encode_varuint32(len(extension.data)))
+            parts.append(extension.data)
+        return b"".join(parts)
+
+    @classmethod
+    def from_bytes(cls, data: bytes | bytearray | memoryview) -> Self:
+        """Decode a whole packed transaction (trailing bytes are a ``DecodeError``)."""
+        transaction, end = cls.from_abi(data)
+        if end != len(data):
+            raise DecodeError(f"{len(data) - end} trailing bytes after the transaction")
+        return transaction
+
+    @classmethod
+    def from_abi(cls, data: bytes | bytearray | memoryview, pos: int = 0) -> tuple[Self, int]:
+        """Decode one transaction at ``pos``; return it and the position after it."""
+        if not isinstance(data, bytes):
+            data = bytes(data)
+        if pos < 0 or len(data) - pos < _HEADER.size + 1:
+            raise DecodeError("truncated transaction header")
+        expiration, ref_block_num, ref_block_prefix = _HEADER.unpack_from(data, pos)
+        pos += _HEADER.size
+        max_net_usage_words, pos = read_varuint32(data, pos)
+        if pos >= len(data):
+            raise DecodeError("truncated transaction header")
+        max_cpu_usage_ms = data[pos]
+        delay_sec, pos = read_varuint32(data, pos + 1)
+        lists: list[tuple[Action, ...]] = []
+        for _ in range(2):
+            count, pos = read_varuint32(data, pos)
+            actions = []
+            for _ in range(count):
+                action, pos = Action.from_abi(data, pos)
+                actions.append(action)
+            lists.append(tuple(actions))
+        count, pos = read_varuint32(data, pos)
+        extensions = []
+        for _ in range(count):
+            if len(data) - pos < 2:
+                raise DecodeError("truncated transaction extension")
+            (kind,) = _UINT16.unpack_from(data, pos)
+            length, pos = read_varuint32(data, pos + 2)
+            end = pos + length
+            if end > len(data):
+                raise DecodeError("truncated transaction extension data")
+            extensions.append(TransactionExtension(kind, bytes(data[pos:end])))
+            pos = end
+        transaction = cls(
+            TimePointSec._make(expiration),
+            ref_block_num,
+            ref_block_prefix,
+            max_net_usage_words,
+            max_cpu_usage_ms,
+            delay_sec,
+            lists[0],
+            lists[1],
+            tuple(extensions),
+        )
+        return transaction, pos
+
+    @property
+    def id(self) -> Checksum256:
+        """The transaction id: sha256 of the packed transaction."""
+        return Checksum256.hash(self.to_bytes())
+
+    def signing_digest(
+        self,
+        chain_id: Checksum256 | str | bytes,
+        context_free_data: Sequence[bytes] = (),
+    ) -> Checksum256:
+        """What signatures sign on chain ``chain_id`` (see the module docstring)."""
+        chain = chain_id.data if isinstance(chain_id, Checksum256) else Checksum256(chain_id).data
+        if context_free_data:
+            cfd_digest = hashlib.sha256(_pack_bytes_list(context_free_data)).digest()
+        else:
+            cfd_digest = _ZERO_DIGEST
+        return Checksum256.hash(chain + self.to_bytes() + cfd_digest)
+
+    @classmethod
+    def from_json(cls, value: object) -> Self:
+        """From the reference JSON (action data as hex); unknown fields are an error."""
+        if isinstance(value, cls):
+            return value
+        fields = _expect_fields(
+            value,
+            {"expiration", "ref_block_num", "ref_block_prefix"},
+            _TRANSACTION_FIELDS,
+            "a transaction",
+        )
+        for list_field in ("context_free_actions", "actions", "transaction_extensions"):
+            fields.setdefault(list_field, ())
+        return cls(**fields)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "expiration": str(self.expiration),
+            "ref_block_num": self.ref_block_num,
+            "ref_block_prefix": self.ref_block_prefix,
+            "max_net_usage_words": self.max_net_usage_words,
+            "max_cpu_usage_ms": self.max_cpu_usage_ms,
+            "delay_sec": self.delay_sec,
+            "context_free_actions": [action.to_json() for action in self.context_free_actions],
+            "actions": [action.to_json() for action in self.actions],
+            "transaction_extensions": [e.to_json() for e in self.transaction_extensions],
+        }
+
+
+def _signatures(value: object) -> list[Signature]:
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise InvalidTransaction("signatures must be a list of signatures")
+    return [Signature.from_json(signature) for signature in value]
+
+
+def _bytes_list(value: object) -> list[bytes]:
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise InvalidTransaction("context_free_data must be a list of bytes or hex strings")
+    return [_as_bytes(item, "context-free data") for item in value]
+
+
+class SignedTransaction(msgspec.Struct, frozen=True):
+    """A transaction with its signatures and context-free data."""
+
+    transaction: Transaction
+    signatures: list[Signature] = msgspec.field(default_factory=list)
+    context_free_data: list[bytes] = msgspec.field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.transaction, Transaction):
+            raise InvalidTransaction("transaction must be a Transaction")
+        if type(self.signatures) is not list or not all(
+            type(s) is Signature for s in self.signatures
+        ):
+            force_setattr(self, "signatures", _signatures(self.signatures))
+        if type(self.context_free_data) is not list or not all(
+            type(item) is bytes for item in self.context_free_data
+        ):
+            force_setattr(self, "context_free_data", _bytes_list(self.context_free_data))
+
+    @property
+    def id(self) -> Checksum256:
+        return self.transaction.id
+
+    def signing_digest(self, chain_id: Checksum256 | str | bytes) -> Checksum256:
+        """The digest the signatures sign, including this transaction's context-free data."""
+        return self.transaction.signing_digest(chain_id, self.context_free_data)
+
+    def to_bytes(self) -> bytes:
+        """Transaction fields, then ``signature[]``, then ``bytes[]`` context-free data."""
+        parts = [self.transaction.to_bytes(), encode_varuint32(len(self.signatures))]
+        parts.extend(signature.to_abi() for signature in self.signatures)
+        parts.append(_pack_bytes_list(self.context_free_data))
+        return b"".join(parts)
+
+    @classmethod
+    def from_bytes(cls, data: bytes | bytearray | memoryview) -> Self:
+        if not isinstance(data, bytes):
+            data = bytes(data)
+        transaction, pos = Transaction.from_abi(data)
+        count, pos = read_varuint32(data, pos)
+        signatures = []
+        for _ in range(count):
+            signature, pos = Signature.from_abi(data, pos)
+            signatures.append(signature)
+        context_free_data, pos = _read_bytes_list(data, pos)
+        if pos != len(data):
+            raise DecodeError(f"{len(data) - pos} trailing bytes after the signed transaction")
+        return cls(transaction, signatures, context_free_data)
+
+    @classmethod
+    def from_json(cls, value: object) -> Self:
+        """From the reference JSON: the transaction fields plus ``signatures`` and
+        ``context_free_data`` (hex strings)."""
+        if isinstance(value, cls):
+            return value
+        fields = _expect_fields(
+            value,
+            {"expiration", "ref_block_num", "ref_block_prefix"},
+            _TRANSACTION_FIELDS | {"signatures", "context_free_data"},
+            "a signed transaction",
+        )
+        signatures = fields.pop("signatures", [])
+        context_free_data = fields.pop("context_free_data", [])
+        return cls(Transaction.from_json(fields), signatures, context_free_data)
+
+    def to_json(self) -> dict[str, Any]:
+        value = self.transaction.to_json()
+        value["signatures"] = [str(signature) for signature in self.signatures]
+        value["context_free_data"] = [item.hex() for item in self.context_free_data]
+        return value
+
+
+def _inflate(data: bytes, what: str) -> bytes:
+    inflater = zlib.decompressobj()
+    try:
+        out = inflater.decompress(data, MAX_UNPACKED_SIZE)
+    except zlib.error as error:
+        raise DecodeError(f"{what} is not valid zlib data: {error}") from None
+    if inflater.unconsumed_tail:
+        raise DecodeError(f"{what} inflates to more than {MAX_UNPACKED_SIZE} bytes")
+    if not inflater.eof or inflater.unused_data:
+        raise DecodeError(f"{what} is truncated or has bytes after the zlib stream")
+    return out
+
+
+class PackedTransaction(msgspec.Struct, frozen=True):
+    """The form a node accepts on ``/v1/chain/send_transaction`` (``to_json()`` is the body)."""
+
+    signatures: list[Signature]
+    compression: CompressionType
+    packed_context_free_data: bytes
+    packed_trx: bytes
+
+    def __post_init__(self) -> None:
+        try:
+            compression = CompressionType(self.compression)
+        except ValueError:
+            raise InvalidTransaction(
+                f"compression must be 0 (none) or 1 (zlib), not {self.compression!r}"
+            ) from None
+        force_setattr(self, "compression", compression)
+        if type(self.signatures) is not list or not all(
+            type(s) is Signature for s in self.signatures
+        ):
+            force_setattr(self, "signatures", _signatures(self.signatures))
+        for field in ("packed_context_free_data", "packed_trx"):
+            value = getattr(self, field)
+            if type(value) is not bytes:
+                force_setattr(self, field, _as_bytes(value, field))
+
+    @classmethod
+    def from_signed(
+        cls,
+        signed: SignedTransaction,
+        compression: CompressionType = CompressionType.NONE,
+    ) -> Self:
+        """Pack ``signed``; with ZLIB both parts are deflated with a zlib header, as nodes
+        expect for ``compression: 1``."""
+        packed_trx = signed.transaction.to_bytes()
+        packed_cfd = _pack_bytes_list(signed.context_free_data)
+        if compression == CompressionType.ZLIB:
+            packed_trx = zlib.compress(packed_trx)
+            packed_cfd = zlib.compress(packed_cfd)
+        return cls(list(signed.signatures), CompressionType(compression), packed_cfd, packed_trx)
+
+    def unpack(self) -> SignedTransaction:
+        """The signed transaction inside (inflating zlib data, at most 8 MiB)."""
+        packed_trx, packed_cfd = self.packed_trx, self.packed_context_free_data
+        if self.compression == CompressionType.ZLIB:
+            packed_trx = _inflate(packed_trx, "packed_trx")
+            packed_cfd = _inflate(packed_cfd, "packed_context_free_data") if packed_cfd else b""
+        transaction = Transaction.from_bytes(packed_trx)
+        context_free_data: list[bytes] = []
+        if packed_cfd:
+            context_free_data, end = _read_bytes_list(packed_cfd, 0)
+            if end != len(packed_cfd):
+                raise DecodeError("trailing bytes after packed_context_free_data")
+        return SignedTransaction(transaction, list(self.signatures), context_free_data)
+
+    @property
+    def id(self) -> Checksum256:
+        """The id of the transaction inside."""
+        return self.unpack().transaction.id
+
+    @classmethod
+    def from_json(cls, value: object) -> Self:
+        """From the push body ``{signatures, compression, packed_context_free_data,
+        packed_trx}``."""
+        if isinstance(value, cls):
+            return value
+        fields = _expect_fields(
+            value,
+            {"signatures", "packed_trx"},
+            ("signatures", "compression", "packed_context_free_data", "packed_trx"),
+            "a packed transaction",
+        )
+        compression = fields.get("compression", 0)
+        if compression in ("none", "zlib"):
+            compression = CompressionType[compression.upper()]
+        _check_int(compression, "compression", 1)
+        return cls(
+            fields["signatures"],
+            compression,
+            fields.get("packed_context_free_data", ""),
+            fields["packed_trx"],
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "signatures": [str(signature) for signature in self.signatures],
+            "compression": int(self.compression),
+            "packed_context_free_data": self.packed_context_free_data.hex(),
+            "packed_trx": self.packed_trx.hex(),
+        }
