@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, utils
 
 from sessionkit.errors import CryptoError, InvalidKey
 
-__all__ = ["Signer", "recover", "validate_public_key", "verify"]
+__all__ = ["DETERMINISTIC", "Signer", "recover", "validate_public_key", "verify"]
 
 P = 0xFFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF
 N = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
@@ -30,15 +30,16 @@ _HEADER = 31  # 27 + 4: recovery id of a compressed key
 _Point = tuple[int, int, int] | None
 
 
-def _ecdsa() -> ec.ECDSA:
+def _signing_algorithm() -> tuple[ec.ECDSA, bool]:
     """Deterministic (RFC 6979) ECDSA over a prehashed SHA-256 digest when OpenSSL has it."""
     try:
-        return ec.ECDSA(utils.Prehashed(hashes.SHA256()), deterministic_signing=True)
+        return ec.ECDSA(utils.Prehashed(hashes.SHA256()), deterministic_signing=True), True
     except UnsupportedAlgorithm:
-        return ec.ECDSA(utils.Prehashed(hashes.SHA256()))
+        return ec.ECDSA(utils.Prehashed(hashes.SHA256())), False
 
 
-_SIGNING = _ecdsa()
+_SIGNING, DETERMINISTIC = _signing_algorithm()
+"""Whether R1 signatures are RFC 6979 (then they match the reference's byte for byte)."""
 _VERIFYING = ec.ECDSA(utils.Prehashed(hashes.SHA256()))
 
 
