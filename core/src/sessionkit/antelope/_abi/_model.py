@@ -141,7 +141,7 @@ class ABI(msgspec.Struct, frozen=True, dict=True):
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form, every section included."""
-        result: dict[str, Any] = msgspec.to_builtins(self)
+        result: dict[str, Any] = msgspec.json.decode(msgspec.json.encode(self))
         return result
 
     def to_bytes(self) -> bytes:
