@@ -1,3 +1,104 @@
-"""Signing requests (EEP-7 / ESR), sealed messages and identity proofs."""
+"""Signing requests (EEP-7 / ESR), sealed messages and identity proofs.
 
-__all__: list[str] = []
+Every name below is importable from ``sessionkit.esr``; the modules behind them load on first
+use, so ``import sessionkit.esr`` costs almost nothing until a name is touched.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sessionkit.esr._abi_defs import esr_abi
+    from sessionkit.esr._chains import (
+        CHAIN_ALIASES,
+        ChainName,
+        alias_for_chain_id,
+        chain_id_for_alias,
+    )
+    from sessionkit.esr._identity import IdentityProof, verify_identity_proof
+    from sessionkit.esr._placeholders import PLACEHOLDER_ACTOR, PLACEHOLDER_PERMISSION
+    from sessionkit.esr._request import (
+        ChainIdLike,
+        RequestFlags,
+        RequestSignature,
+        SigningRequest,
+    )
+    from sessionkit.esr._resolve import (
+        ABIProvider,
+        CallbackPayload,
+        ResolvedCallback,
+        ResolvedSigningRequest,
+        extract_signatures,
+    )
+    from sessionkit.esr._uri import DEFAULT_MAX_PAYLOAD_SIZE
+    from sessionkit.esr.sealed import SealedMessage, seal, unseal
+
+_EXPORTS: dict[str, str] = {
+    "SigningRequest": "._request",
+    "RequestFlags": "._request",
+    "RequestSignature": "._request",
+    "ChainIdLike": "._request",
+    "ResolvedSigningRequest": "._resolve",
+    "ResolvedCallback": "._resolve",
+    "CallbackPayload": "._resolve",
+    "ABIProvider": "._resolve",
+    "extract_signatures": "._resolve",
+    "IdentityProof": "._identity",
+    "verify_identity_proof": "._identity",
+    "ChainName": "._chains",
+    "CHAIN_ALIASES": "._chains",
+    "alias_for_chain_id": "._chains",
+    "chain_id_for_alias": "._chains",
+    "PLACEHOLDER_ACTOR": "._placeholders",
+    "PLACEHOLDER_PERMISSION": "._placeholders",
+    "DEFAULT_MAX_PAYLOAD_SIZE": "._uri",
+    "esr_abi": "._abi_defs",
+    "SealedMessage": ".sealed",
+    "seal": ".sealed",
+    "unseal": ".sealed",
+}
+
+__all__ = [
+    # requests
+    "SigningRequest",
+    "RequestFlags",
+    "RequestSignature",
+    "ChainIdLike",
+    "DEFAULT_MAX_PAYLOAD_SIZE",
+    "PLACEHOLDER_ACTOR",
+    "PLACEHOLDER_PERMISSION",
+    "esr_abi",
+    # resolving and callbacks
+    "ResolvedSigningRequest",
+    "ResolvedCallback",
+    "CallbackPayload",
+    "ABIProvider",
+    "extract_signatures",
+    # identity proofs
+    "IdentityProof",
+    "verify_identity_proof",
+    # chain aliases
+    "ChainName",
+    "CHAIN_ALIASES",
+    "alias_for_chain_id",
+    "chain_id_for_alias",
+    # sealed messages
+    "SealedMessage",
+    "seal",
+    "unseal",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,383 @@
+"""Resolving a signing request into the transaction a signer signs, and what comes back.
+
+``resolve_request`` fills in TAPoS, replaces placeholders through the contracts' ABIs and
+re-encodes the action data. ``ResolvedSigningRequest`` then builds the callback a wallet sends
+(``get_callback``) and is rebuilt from such a callback (``from_payload``);
+``extract_signatures`` reads every signature out of one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Protocol
+
+from sessionkit.antelope import (
+    ABI,
+    Checksum256,
+    Name,
+    PermissionLevel,
+    Signature,
+    TimePointSec,
+    Transaction,
+)
+from sessionkit.errors import ABINotFoundError, InvalidSigningRequest, InvalidValue
+from sessionkit.esr._abi_defs import esr_abi
+from sessionkit.esr._chains import chain_id_for_alias
+from sessionkit.esr._placeholders import (
+    PLACEHOLDER_ACTOR,
+    PLACEHOLDER_PERMISSION,
+    resolve_placeholders,
+)
+from sessionkit.esr._request import SigningRequest, _has_tapos, _is_identity_action
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from sessionkit.esr._identity import IdentityProof
+    from sessionkit.esr._request import ChainIdLike
+
+__all__ = [
+    "ABIProvider",
+    "CallbackPayload",
+    "ResolvedCallback",
+    "ResolvedSigningRequest",
+    "extract_signatures",
+    "resolve_request",
+]
+
+#: What a wallet sends back: ``sig``, ``tx``, ``rbn``, ``rid``, ``ex``, ``req``, ``sa``, ``sp``,
+#: ``cid``, maybe ``bn`` and more signatures (``sig0``, ``sig1``...), all strings.
+CallbackPayload = dict[str, str]
+
+_TEMPLATE = re.compile(r"{{([a-z0-9]+)}}")
+_NUMBERED_SIG = re.compile(r"sig([0-9]+)")
+# A name placeholder serialized: uint64 1 or 2, little-endian.
+_PLACEHOLDER_BYTES = (b"\x01" + bytes(7), b"\x02" + bytes(7))
+
+
+class ABIProvider(Protocol):
+    """Anything that hands out contract ABIs, such as ``sessionkit.chain.ABICache``."""
+
+    async def get_abi(self, account: Name) -> ABI: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedCallback:
+    """Where and how a wallet reports back: POST ``payload`` as JSON to ``url`` when
+    ``background`` (and the URL is http(s)), otherwise open ``url``."""
+
+    url: str
+    background: bool
+    payload: CallbackPayload = field(repr=False)
+
+
+class ResolvedSigningRequest:
+    """A request resolved for one signer: the exact transaction to sign and its digest."""
+
+    __slots__ = ("_digest", "chain_id", "request", "resolved_transaction", "signer", "transaction")
+
+    def __init__(
+        self,
+        request: SigningRequest,
+        signer: PermissionLevel,
+        transaction: Transaction,
+        resolved_transaction: dict[str, Any],
+        chain_id: Checksum256,
+    ) -> None:
+        #: The request this was resolved from.
+        self.request = request
+        #: Who signs.
+        self.signer = signer
+        #: The transaction with action data encoded: what gets signed.
+        self.transaction = transaction
+        #: The same transaction as JSON with each action's data decoded through its ABI.
+        self.resolved_transaction = resolved_transaction
+        #: The chain the transaction is for.
+        self.chain_id = chain_id
+        self._digest: Checksum256 | None = None
+
+    @classmethod
+    def from_payload(
+        cls, payload: Mapping[str, Any], abis: Mapping[str, ABI] | None = None
+    ) -> ResolvedSigningRequest:
+        """Rebuild what a wallet signed from its callback: decode ``req`` and resolve it for
+        ``sa@sp`` with the wallet's ``rbn``/``rid``/``ex`` on chain ``cid``."""
+        request = SigningRequest.from_uri(_payload_str(payload, "req"))
+        return request.resolve(abis, **_payload_context(payload))
+
+    @classmethod
+    async def from_payload_async(
+        cls, payload: Mapping[str, Any], provider: ABIProvider
+    ) -> ResolvedSigningRequest:
+        """``from_payload`` with the ABIs fetched from ``provider``."""
+        request = SigningRequest.from_uri(_payload_str(payload, "req"))
+        abis = await request.fetch_abis(provider)
+        return request.resolve(abis, **_payload_context(payload))
+
+    @property
+    def serialized_transaction(self) -> bytes:
+        """The packed transaction."""
+        return self.transaction.to_bytes()
+
+    @property
+    def signing_digest(self) -> Checksum256:
+        """What the signer signs: sha256(chain id, packed transaction, 32 zero bytes)."""
+        if self._digest is None:
+            self._digest = self.transaction.signing_digest(self.chain_id)
+        return self._digest
+
+    @property
+    def transaction_id(self) -> Checksum256:
+        """The transaction id."""
+        return self.transaction.id
+
+    def get_callback(
+        self, signatures: Sequence[Signature | str], block_num: int | None = None
+    ) -> ResolvedCallback | None:
+        """The callback for these signatures (and the block it landed in, if broadcast), or
+        None when the request has no callback.
+
+        Extra signatures are named ``sig0``, ``sig1``... starting with the *second* one, as the
+        reference library writes them; ``extract_signatures`` reads any numbering.
+        """
+        template = self.request.callback
+        if not template:
+            return None
+        sigs = [s if isinstance(s, Signature) else Signature.from_string(s) for s in signatures]
+        if not sigs:
+            raise InvalidSigningRequest("a callback needs at least one signature")
+        tx = self.transaction
+        payload: CallbackPayload = {
+            "sig": str(sigs[0]),
+            "tx": str(tx.id),
+            "rbn": str(tx.ref_block_num),
+            "rid": str(tx.ref_block_prefix),
+            "ex": str(tx.expiration),
+            "req": self.request.encode(),
+            "sa": str(self.signer.actor),
+            "sp": str(self.signer.permission),
+            "cid": str(self.chain_id),
+        }
+        for n, sig in enumerate(sigs[1:]):
+            payload[f"sig{n}"] = str(sig)
+        if block_num:
+            payload["bn"] = str(block_num)
+        url = _TEMPLATE.sub(lambda m: payload.get(m.group(1), ""), template)
+        return ResolvedCallback(url=url, background=self.request.background, payload=payload)
+
+    def get_identity_proof(self, signature: Signature | str) -> IdentityProof:
+        """The identity proof a version 3 identity request yields with ``signature``."""
+        from sessionkit.esr._identity import IdentityProof
+
+        scope = self.request.identity_scope
+        if scope is None:
+            raise InvalidSigningRequest(
+                "identity proofs need a version 3 identity request (one with a scope)"
+            )
+        return IdentityProof(
+            chain_id=self.chain_id,
+            scope=scope,
+            expiration=self.transaction.expiration,
+            signer=self.signer,
+            signature=signature
+            if isinstance(signature, Signature)
+            else Signature.from_string(signature),
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"ResolvedSigningRequest(signer={str(self.signer)!r}, "
+            f"transaction_id={str(self.transaction.id)!r}, chain_id={str(self.chain_id)!r})"
+        )
+
+
+def extract_signatures(payload: Mapping[str, Any]) -> list[Signature]:
+    """Every signature in a callback: ``sig``, then ``sigN`` in numeric order (any numbering,
+    gaps allowed), without repeats."""
+    texts: list[object] = []
+    if "sig" in payload:
+        texts.append(payload["sig"])
+    numbered = sorted(
+        (int(m.group(1)), key)
+        for key in payload
+        if isinstance(key, str) and (m := _NUMBERED_SIG.fullmatch(key))
+    )
+    texts.extend(payload[key] for _, key in numbered)
+    signatures: list[Signature] = []
+    seen: set[str] = set()
+    for text in texts:
+        if not isinstance(text, str):
+            raise InvalidSigningRequest("callback signatures must be strings")
+        if text not in seen:
+            seen.add(text)
+            signatures.append(Signature.from_string(text))
+    return signatures
+
+
+def resolve_request(
+    request: SigningRequest,
+    abis: Mapping[str, ABI] | None,
+    signer: PermissionLevel | str | Mapping[str, Any],
+    *,
+    expiration: TimePointSec | datetime | str | None = None,
+    ref_block_num: int | None = None,
+    ref_block_prefix: int | None = None,
+    block_num: int | None = None,
+    timestamp: TimePointSec | datetime | str | None = None,
+    expire_seconds: int = 60,
+    chain_id: ChainIdLike | None = None,
+) -> ResolvedSigningRequest:
+    """See ``SigningRequest.resolve``."""
+    level = _signer_level(signer)
+    abi_map = {str(k): v for k, v in (abis or {}).items()}
+    tx = request._raw_transaction_json()
+    if not request.is_identity and not _has_tapos(tx):
+        if expiration is not None and ref_block_num is not None and ref_block_prefix is not None:
+            tx["expiration"] = str(_time(expiration))
+            ref_num, prefix = ref_block_num, ref_block_prefix
+        elif block_num is not None and ref_block_prefix is not None and timestamp is not None:
+            tx["expiration"] = str(_expiration_after(timestamp, expire_seconds))
+            ref_num, prefix = block_num, ref_block_prefix
+        else:
+            raise InvalidSigningRequest(
+                "this request needs TAPoS: give expiration, ref_block_num and ref_block_prefix "
+                "(or block_num, ref_block_prefix and timestamp)"
+            )
+        if not 0 <= prefix <= 0xFFFFFFFF or ref_num < 0:
+            raise InvalidSigningRequest("ref_block_num and ref_block_prefix must be unsigned")
+        tx["ref_block_num"] = ref_num & 0xFFFF
+        tx["ref_block_prefix"] = prefix
+    elif request.is_identity and request.version > 2:
+        if expiration is not None:
+            tx["expiration"] = str(_time(expiration))
+        else:
+            tx["expiration"] = str(_expiration_after(timestamp, expire_seconds))
+
+    signer_pair = (str(level.actor), str(level.permission))
+    encoded_actions: list[dict[str, Any]] = []
+    decoded_actions: list[dict[str, Any]] = []
+    for action in tx["actions"]:
+        encoded, decoded = _resolve_action(request, action, abi_map, signer_pair)
+        encoded_actions.append(encoded)
+        decoded_actions.append(decoded)
+    transaction = Transaction.from_json({**tx, "actions": encoded_actions})
+    resolved_json = {**transaction.to_json(), "actions": decoded_actions}
+    return ResolvedSigningRequest(
+        request, level, transaction, resolved_json, _resolve_chain_id(request, chain_id)
+    )
+
+
+def _resolve_action(
+    request: SigningRequest,
+    action: Mapping[str, Any],
+    abis: Mapping[str, ABI],
+    signer: tuple[str, str],
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The action with placeholders replaced, encoded and decoded."""
+    account, name = action["account"], action["name"]
+    if _is_identity_action(action):
+        abi = esr_abi(request.version)
+    else:
+        found = abis.get(account)
+        if found is None:
+            raise ABINotFoundError(
+                f"no ABI given for {account}: fetch it with request.fetch_abis(abi_cache)"
+            )
+        abi = found
+    data = bytes.fromhex(action["data"])
+    try:
+        type_name = abi.action_type(name)
+        decoded = abi.decode(type_name, data)
+    except InvalidValue as exc:
+        raise InvalidSigningRequest(
+            f"data of action {account or '(identity)'}::{name} does not match its ABI: {exc}"
+        ) from exc
+    if any(p in data for p in _PLACEHOLDER_BYTES):
+        decoded = resolve_placeholders(abi, type_name, decoded, signer)
+        data_hex = abi.encode(type_name, decoded).hex()
+    else:
+        data_hex = action["data"]
+    authorization = [_resolve_auth(p, signer) for p in action["authorization"]]
+    base = {"account": account, "name": name, "authorization": authorization}
+    return {**base, "data": data_hex}, {**base, "data": decoded}
+
+
+def _resolve_auth(level: Mapping[str, str], signer: tuple[str, str]) -> dict[str, str]:
+    actor, permission = level["actor"], level["permission"]
+    if actor == PLACEHOLDER_ACTOR:
+        actor = signer[0]
+    if permission in (PLACEHOLDER_PERMISSION, PLACEHOLDER_ACTOR):
+        permission = signer[1]
+    return {"actor": actor, "permission": permission}
+
+
+def _resolve_chain_id(request: SigningRequest, chain_id: ChainIdLike | None) -> Checksum256:
+    wanted = None if chain_id is None else _checksum(chain_id)
+    if request.is_multi_chain:
+        if wanted is None:
+            raise InvalidSigningRequest("a multi-chain request needs chain_id= to resolve")
+        allowed = request.chain_ids
+        if allowed is not None and wanted not in allowed:
+            raise InvalidSigningRequest(f"chain {wanted} is not one this request allows")
+        return wanted
+    own = request.chain_id
+    assert own is not None
+    if wanted is not None and wanted != own:
+        raise InvalidSigningRequest(f"this request is for chain {own}, not {wanted}")
+    return own
+
+
+def _checksum(chain_id: ChainIdLike) -> Checksum256:
+    if isinstance(chain_id, int):
+        return chain_id_for_alias(chain_id)
+    return chain_id if isinstance(chain_id, Checksum256) else Checksum256(chain_id)
+
+
+def _signer_level(signer: PermissionLevel | str | Mapping[str, Any]) -> PermissionLevel:
+    if isinstance(signer, PermissionLevel):
+        return signer
+    if isinstance(signer, str):
+        return PermissionLevel.from_string(signer)
+    return PermissionLevel.from_json(signer)
+
+
+def _time(value: TimePointSec | datetime | str) -> TimePointSec:
+    if isinstance(value, datetime):
+        return TimePointSec.from_datetime(value)
+    return TimePointSec.from_json(value)
+
+
+def _expiration_after(
+    timestamp: TimePointSec | datetime | str | None, seconds: int
+) -> TimePointSec:
+    start = datetime.now(UTC) if timestamp is None else _time(timestamp).to_datetime()
+    return TimePointSec.from_datetime(start.replace(microsecond=0) + timedelta(seconds=seconds))
+
+
+def _payload_str(payload: Mapping[str, Any], key: str) -> str:
+    value = payload.get(key)
+    if not isinstance(value, str) or not value:
+        raise InvalidSigningRequest(f"the callback payload has no {key!r}")
+    return value
+
+
+def _payload_int(payload: Mapping[str, Any], key: str) -> int:
+    text = _payload_str(payload, key)
+    if not text.isascii() or not text.isdigit():
+        raise InvalidSigningRequest(f"callback field {key!r} is not a number: {text[:20]!r}")
+    return int(text)
+
+
+def _payload_context(payload: Mapping[str, Any]) -> dict[str, Any]:
+    cid = payload.get("cid")
+    return {
+        "signer": PermissionLevel(
+            Name(_payload_str(payload, "sa")), Name(_payload_str(payload, "sp"))
+        ),
+        "expiration": _payload_str(payload, "ex"),
+        "ref_block_num": _payload_int(payload, "rbn"),
+        "ref_block_prefix": _payload_int(payload, "rid"),
+        "chain_id": cid if isinstance(cid, str) and cid else None,
+    }

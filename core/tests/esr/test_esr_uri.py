@@ -1,0 +1,155 @@
+"""The esr: wire layer: base64url, raw deflate, the inflate cap, and bad input of every kind."""
+
+from __future__ import annotations
+
+import binascii
+import contextlib
+import zlib
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sessionkit.errors import InvalidSigningRequest, SessionKitError
+from sessionkit.esr import SigningRequest
+from sessionkit.esr._uri import decode_payload, encode_payload, inflate_payload
+
+TRANSFER_URI = (
+    "esr://gmNgZGBY1mTC_MoglIGBIVzX5uxZRqAQGDBBaUWYAAODQ6bC5aiMSZ98wTwWV_9gMIPZKKOkpKDYSl8_tSIxtyAn"
+    "VS85P1c_OTEnJykxOdu-pMK2urqkorZWrTgzHcgEkrW1DAA"
+)
+
+
+def _deflate(data: bytes) -> bytes:
+    deflater = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return deflater.compress(data) + deflater.flush()
+
+
+def _uri(header: int, body: bytes) -> str:
+    return "esr:" + binascii.b2a_base64(bytes((header,)) + body, newline=False).decode()
+
+
+@pytest.mark.parametrize("compress", [True, False])
+@pytest.mark.parametrize("slashes", [True, False])
+def test_payload_round_trip(compress: bool, slashes: bool) -> None:
+    payload = b"\x00\x01" + b"hello world " * 20
+    uri = encode_payload(3, payload, compress=compress, slashes=slashes)
+    assert uri.startswith("esr://" if slashes else "esr:")
+    assert "=" not in uri
+    assert decode_payload(uri) == (3, payload)
+
+
+def test_short_payload_stays_uncompressed() -> None:
+    uri = encode_payload(2, b"\x01", compress=True)
+    assert uri == "esr://AgE"
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        TRANSFER_URI,
+        TRANSFER_URI.replace("esr://", "esr:"),
+        TRANSFER_URI.replace("esr://", "web+esr://"),
+        TRANSFER_URI.replace("-", "+").replace("_", "/"),
+        TRANSFER_URI + "==",
+    ],
+)
+def test_every_accepted_form_decodes_the_same(uri: str) -> None:
+    assert SigningRequest.from_uri(uri) == SigningRequest.from_uri(TRANSFER_URI)
+
+
+@pytest.mark.parametrize(
+    ("uri", "message"),
+    [
+        ("", "not a signing request URI"),
+        ("gmNgZGBY", "not a signing request URI"),
+        ("esr:", "no data"),
+        ("esr://", "no data"),
+        ("esr:ab cd", "not base64url"),
+        ("esr:abc!", "not base64url"),
+        ("esr:a", "truncated"),
+        ("esr:AQ", "version 1"),
+        ("esr:BA", "version 4"),
+        ("esr:AgAB", "does not decode"),
+    ],
+)
+def test_bad_uris_are_refused(uri: str, message: str) -> None:
+    with pytest.raises(InvalidSigningRequest, match=message):
+        SigningRequest.from_uri(uri)
+
+
+def test_non_string_is_refused() -> None:
+    with pytest.raises(InvalidSigningRequest, match="str"):
+        SigningRequest.from_uri(b"esr:AgE")  # type: ignore[arg-type]
+
+
+def test_inflate_bomb_is_refused_without_inflating_it() -> None:
+    bomb = _deflate(bytes(64 * 1024 * 1024))
+    assert len(bomb) < 100_000
+    with pytest.raises(InvalidSigningRequest, match="more than"):
+        SigningRequest.from_uri(_uri(0x82, bomb))
+
+
+def test_inflate_cap_is_configurable() -> None:
+    body = _deflate(bytes(5000))
+    with pytest.raises(InvalidSigningRequest, match="more than 4096 bytes"):
+        decode_payload(_uri(0x82, body), max_size=4096)
+    assert decode_payload(_uri(0x82, body), max_size=5000) == (2, bytes(5000))
+
+
+def test_uncompressed_payload_is_capped_too() -> None:
+    with pytest.raises(InvalidSigningRequest, match="larger than"):
+        decode_payload(_uri(0x02, bytes(200)), max_size=100)
+
+
+def test_truncated_and_trailing_deflate_streams_are_refused() -> None:
+    stream = _deflate(b"x" * 300)
+    with pytest.raises(InvalidSigningRequest, match="truncated"):
+        inflate_payload(stream[:-2], 1000)
+    with pytest.raises(InvalidSigningRequest, match="after its end"):
+        inflate_payload(stream + b"junk", 1000)
+    with pytest.raises(InvalidSigningRequest, match="does not inflate"):
+        inflate_payload(b"\xff\xff\xff", 1000)
+
+
+def test_from_bytes_matches_from_uri() -> None:
+    request = SigningRequest.from_uri(TRANSFER_URI)
+    raw = binascii.a2b_base64(
+        TRANSFER_URI.removeprefix("esr://").replace("-", "+").replace("_", "/") + "=="
+    )
+    assert SigningRequest.from_bytes(raw) == request
+    with pytest.raises(InvalidSigningRequest):
+        SigningRequest.from_bytes(b"")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_string_decodes_or_raises_a_sessionkit_error(text: str) -> None:
+    for uri in (text, "esr:" + text):
+        try:
+            request = SigningRequest.from_uri(uri)
+        except SessionKitError:
+            continue
+        assert request.version in (2, 3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300), st.sampled_from([0x02, 0x03, 0x82, 0x83]))
+def test_any_payload_decodes_or_raises_a_sessionkit_error(body: bytes, header: int) -> None:
+    if header & 0x80:
+        body = _deflate(body)
+    try:
+        request = SigningRequest.from_uri(_uri(header, body))
+    except SessionKitError:
+        return
+    # What decodes re-encodes to the same request bytes.
+    assert SigningRequest.from_uri(request.encode()) == request
+    assert request.to_bytes() + (request.signature.to_abi() if request.signature else b"") == (
+        zlib.decompress(body, -15) if header & 0x80 else body
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_via_from_bytes(data: bytes) -> None:
+    with contextlib.suppress(SessionKitError):
+        SigningRequest.from_bytes(data)
