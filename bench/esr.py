@@ -14,10 +14,13 @@ from __future__ import annotations
 import json
 import statistics
 import time
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sessionkit.antelope import ABI
 from sessionkit.esr import SigningRequest
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 TOKEN_ABI = ABI.from_json(
     {
