@@ -170,7 +170,7 @@ async def _demo_transfer(devnet: Devnet) -> None:
         transaction = Transaction(**info.transaction_header(60).to_dict(), actions=(action,))
         signature = alice.private_key.sign_digest(transaction.signing_digest(devnet.chain_id))
         _say(f"Signing a transfer of 1.0000 SYS from alice to bob with {alice.public_key}")
-        result = await client.send_transaction(SignedTransaction(transaction, (signature,), ()))
+        result = await client.send_transaction(SignedTransaction(transaction, [signature]))
         _say(f"  broadcast: transaction {result.transaction_id}")
         await balances("after")
 

@@ -8,7 +8,8 @@ Steps (each a signed transaction unless said otherwise):
 4. ``newaccount`` for ``eosio.token`` and the test accounts (no system contract: no RAM/CPU/NET
    limits), the ``erin@transfer`` permission and its ``linkauth``;
 5. ``setcode`` + ``setabi`` of ``eosio.token``; then ``create`` and ``issue`` the token to
-   ``eosio`` and ``transfer`` each test account its balance.
+   ``eosio`` and ``transfer`` each test account its balance;
+6. wait for the next block, which turns every pre-activated feature active.
 """
 
 from __future__ import annotations
@@ -84,8 +85,8 @@ class _Pusher:
     async def push(self, actions: Sequence[Action], keys: Iterable[PrivateKey], what: str) -> None:
         transaction = Transaction(**self._header, actions=tuple(actions))
         digest = transaction.signing_digest(self._chain_id)
-        signatures = tuple(key.sign_digest(digest) for key in keys)
-        signed = SignedTransaction(transaction, signatures, ())
+        signatures = [key.sign_digest(digest) for key in keys]
+        signed = SignedTransaction(transaction, signatures)
         try:
             await self._client.send_transaction(signed)
         except ChainAPIError as exc:
@@ -144,16 +145,21 @@ async def _activated(client: APIClient) -> set[str]:
     return {str(f["feature_digest"]) for f in reply.get("activated_protocol_features", [])}
 
 
+async def _wait_activated(client: APIClient, digests: set[str], what: str) -> None:
+    """Poll until every digest is active (pre-activated features turn active at the next block)."""
+    deadline = time.monotonic() + _FEATURE_TIMEOUT_S
+    while not digests <= await _activated(client):
+        if time.monotonic() > deadline:
+            raise DevnetError(f"the node did not activate {what} in time")
+        await anyio.sleep(0.05)
+
+
 async def _preactivate(client: APIClient) -> None:
     await client.call(
         "/v1/producer/schedule_protocol_feature_activations",
         {"protocol_features_to_activate": [PREACTIVATE_FEATURE]},
     )
-    deadline = time.monotonic() + _FEATURE_TIMEOUT_S
-    while PREACTIVATE_FEATURE not in await _activated(client):
-        if time.monotonic() > deadline:
-            raise DevnetError("the node did not activate PREACTIVATE_FEATURE in time")
-        await anyio.sleep(0.05)
+    await _wait_activated(client, {PREACTIVATE_FEATURE}, "PREACTIVATE_FEATURE")
 
 
 async def bootstrap(
@@ -181,9 +187,10 @@ async def bootstrap(
         {"exclude_disabled": True, "exclude_unactivatable": True},
     )
     active = await _activated(client)
+    features = feature_order(supported)
     activations = [
         _action(bios.abi, "eosio", "activate", producer, {"feature_digest": digest})
-        for digest in feature_order(supported)
+        for digest in features
         if digest not in active
     ]
     await pusher.push(activations, eosio, "activate the protocol features")
