@@ -9,6 +9,7 @@ import anyio
 from sessionkit.antelope import Name
 from sessionkit.errors import (
     ABINotFoundError,
+    ChainAPIError,
     InvalidName,
     MalformedResponseError,
     SessionKitError,
@@ -104,7 +105,12 @@ class ABICache:
             fetch.done.set()
 
     async def _download(self, key: str) -> ABI:
-        response = await self.client.get_raw_abi(key)
+        try:
+            response = await self.client.get_raw_abi(key)
+        except ChainAPIError as exc:
+            if exc.name != "account_query_exception":
+                raise
+            raise ABINotFoundError(f"ABI for {key} could not be loaded: no such account") from exc
         if not response.abi:
             raise ABINotFoundError(
                 f"ABI for {key} could not be loaded: the account has no contract"

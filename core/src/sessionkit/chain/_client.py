@@ -385,6 +385,6 @@ def _packed(transaction: AnyTransaction) -> PackedTransaction:
 
 
 def _base64(text: str) -> bytes:
-    """Decode standard base64, with or without its ``=`` padding (nodes differ)."""
-    text = text.strip()
+    """Decode standard base64 whatever its ``=`` padding (Leap 4 sometimes sends three)."""
+    text = text.strip().rstrip("=")
     return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)

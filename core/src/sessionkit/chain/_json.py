@@ -37,7 +37,20 @@ _encoder = msgspec.json.Encoder(enc_hook=enc_hook)
 
 def encode(body: object) -> bytes:
     """The JSON bytes of a request body."""
-    return _encoder.encode(body)
+    return _encoder.encode(_prepare(body))
+
+
+def _prepare(value: object) -> object:
+    """Swap msgspec Structs that have a reference JSON form (``Transaction``,
+    ``PackedTransaction``, ...) for it: msgspec would otherwise encode their raw fields."""
+    if isinstance(value, msgspec.Struct):
+        to_json = getattr(value, "to_json", None)
+        return to_json() if to_json is not None else value
+    if isinstance(value, dict):
+        return {key: _prepare(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_prepare(item) for item in value]
+    return value
 
 
 @cache
