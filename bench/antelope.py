@@ -1,0 +1,196 @@
+"""Throughput of the Antelope core: signing, the ABI codec and whole transactions.
+
+Run ``uv run python bench/antelope.py``; it prints one JSON object of operations per second
+(each the median of several timed runs) and the wall time of importing ``sessionkit.antelope``
+in a fresh process. Targets (2 cores): sign >= 90% of the canonical ceiling (~12,000/s),
+encode_transfer >= 100,000/s, full_tx >= 8,000/s, decode_tx >= 25,000/s, import_ms <= 60.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import statistics
+import subprocess
+import sys
+import time
+from typing import TYPE_CHECKING, Any
+
+import coincurve
+import coincurve.utils
+from sessionkit.antelope import (
+    ABI,
+    Action,
+    Checksum256,
+    PermissionLevel,
+    PrivateKey,
+    TimePointSec,
+    Transaction,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+RUNS = 7
+CHAIN_ID = Checksum256("73e4385a2708e6d7048834fbc1079f2fabb17b3c125b146af438971e90716c4d")
+SECRET = hashlib.sha256(b"sessionkit bench key").digest()
+DIGESTS = [hashlib.sha256(i.to_bytes(4, "big")).digest() for i in range(64)]
+TOKEN_ABI = ABI.from_json(
+    {
+        "version": "eosio::abi/1.2",
+        "structs": [
+            {
+                "name": "transfer",
+                "base": "",
+                "fields": [
+                    {"name": "from", "type": "name"},
+                    {"name": "to", "type": "name"},
+                    {"name": "quantity", "type": "asset"},
+                    {"name": "memo", "type": "string"},
+                ],
+            }
+        ],
+        "actions": [{"name": "transfer", "type": "transfer", "ricardian_contract": ""}],
+    }
+)
+TRANSFER = {"from": "alice", "to": "bob", "quantity": "1.0000 EOS", "memo": "bench"}
+MEMOS = [{**TRANSFER, "memo": f"bench {i}"} for i in range(64)]
+AUTHORIZATION = [PermissionLevel("alice", "active")]
+
+
+def ops_per_second(batch: Callable[[], int], seconds: float = 0.25) -> float:
+    """Median over RUNS of (operations / elapsed), each run repeating ``batch`` ~``seconds``."""
+    rates = []
+    for _ in range(RUNS):
+        done = 0
+        start = time.perf_counter()
+        while (elapsed := time.perf_counter() - start) < seconds:
+            done += batch()
+        rates.append(done / elapsed)
+    return statistics.median(rates)
+
+
+def bench_sign() -> float:
+    key = PrivateKey.from_bytes(SECRET)
+
+    def batch() -> int:
+        for digest in DIGESTS:
+            str(key.sign_digest(digest))
+        return len(DIGESTS)
+
+    return ops_per_second(batch)
+
+
+def bench_coincurve() -> float:
+    key = coincurve.PrivateKey(SECRET)
+
+    def batch() -> int:
+        for digest in DIGESTS:
+            key.sign_recoverable(digest, hasher=None)
+        return len(DIGESTS)
+
+    return ops_per_second(batch)
+
+
+def bench_canonical_loop() -> float:
+    """The ceiling for ``sign``: coincurve plus the canonical retry loop, no string encoding."""
+    key = coincurve.PrivateKey(SECRET)
+    nonce_function = coincurve.utils.DEFAULT_NONCE[0]
+
+    def canonical(sig: bytes) -> bool:
+        return (
+            sig[0] < 0x80
+            and (sig[0] or sig[1] >= 0x80)
+            and sig[32] < 0x80
+            and (sig[32] or sig[33] >= 0x80)
+        )
+
+    def batch() -> int:
+        for digest in DIGESTS:
+            signature = key.sign_recoverable(digest, hasher=None)
+            attempt = 0
+            while not canonical(signature):
+                attempt += 1
+                extra = attempt.to_bytes(32, "little")
+                signature = key.sign_recoverable(
+                    digest, hasher=None, custom_nonce=(nonce_function, extra)
+                )
+        return len(DIGESTS)
+
+    return ops_per_second(batch)
+
+
+def bench_encode_transfer() -> float:
+    def batch() -> int:
+        for _ in range(100):
+            TOKEN_ABI.encode("transfer", TRANSFER)
+        return 100
+
+    return ops_per_second(batch)
+
+
+def build_transfer(data: dict[str, Any]) -> Transaction:
+    return Transaction(
+        TimePointSec(1706342444),
+        59694,
+        2783125302,
+        actions=(Action.from_data("eosio.token", "transfer", AUTHORIZATION, data, TOKEN_ABI),),
+    )
+
+
+def bench_full_tx() -> float:
+    key = PrivateKey.from_bytes(SECRET)
+
+    def batch() -> int:
+        for data in MEMOS:
+            transaction = build_transfer(data)
+            str(key.sign_digest(transaction.signing_digest(CHAIN_ID)))
+        return len(MEMOS)
+
+    return ops_per_second(batch)
+
+
+def bench_decode_tx() -> float:
+    packed = build_transfer(TRANSFER).to_bytes()
+
+    def decode() -> dict[str, Any]:
+        transaction = Transaction.from_bytes(packed)
+        value = transaction.to_json()
+        for action, action_json in zip(transaction.actions, value["actions"], strict=True):
+            action_json["data"] = action.decode_data(TOKEN_ABI)
+        return value
+
+    assert decode()["actions"][0]["data"] == TRANSFER
+
+    def batch() -> int:
+        for _ in range(100):
+            decode()
+        return 100
+
+    return ops_per_second(batch)
+
+
+def import_ms() -> float:
+    timings = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import sessionkit.antelope"], check=True)
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings)
+
+
+def main() -> None:
+    results = {
+        "sign": bench_sign(),
+        "coincurve_sign_recoverable": bench_coincurve(),
+        "canonical_loop_ceiling": bench_canonical_loop(),
+        "encode_transfer": bench_encode_transfer(),
+        "full_tx": bench_full_tx(),
+        "decode_tx": bench_decode_tx(),
+        "import_ms": import_ms(),
+    }
+    print(json.dumps({key: round(value, 1) for key, value in results.items()}))
+
+
+if __name__ == "__main__":
+    main()
