@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sessionkit.antelope import (
     ABI,
+    Action,
     Checksum256,
     Name,
     PermissionLevel,
@@ -233,12 +234,13 @@ def resolve_request(
     level = _signer_level(signer)
     abi_map = {str(k): v for k, v in (abis or {}).items()}
     tx = request._raw_transaction_json()
+    ref_num, prefix = tx["ref_block_num"], tx["ref_block_prefix"]
     if not request.is_identity and not _has_tapos(tx):
         if expiration is not None and ref_block_num is not None and ref_block_prefix is not None:
-            tx["expiration"] = str(_time(expiration))
+            expires = _time(expiration)
             ref_num, prefix = ref_block_num, ref_block_prefix
         elif block_num is not None and ref_block_prefix is not None and timestamp is not None:
-            tx["expiration"] = str(_expiration_after(timestamp, expire_seconds))
+            expires = _expiration_after(timestamp, expire_seconds)
             ref_num, prefix = block_num, ref_block_prefix
         else:
             raise InvalidSigningRequest(
@@ -247,23 +249,43 @@ def resolve_request(
             )
         if not 0 <= prefix <= 0xFFFFFFFF or ref_num < 0:
             raise InvalidSigningRequest("ref_block_num and ref_block_prefix must be unsigned")
-        tx["ref_block_num"] = ref_num & 0xFFFF
-        tx["ref_block_prefix"] = prefix
+        ref_num &= 0xFFFF
     elif request.is_identity and request.version > 2:
         if expiration is not None:
-            tx["expiration"] = str(_time(expiration))
+            expires = _time(expiration)
         else:
-            tx["expiration"] = str(_expiration_after(timestamp, expire_seconds))
+            expires = _expiration_after(timestamp, expire_seconds)
+    else:
+        expires = TimePointSec.from_json(tx["expiration"])
 
     signer_pair = (str(level.actor), str(level.permission))
-    encoded_actions: list[dict[str, Any]] = []
+    actions: list[Action] = []
     decoded_actions: list[dict[str, Any]] = []
-    for action in tx["actions"]:
-        encoded, decoded = _resolve_action(request, action, abi_map, signer_pair)
-        encoded_actions.append(encoded)
+    for raw_action in tx["actions"]:
+        action, decoded = _resolve_action(request, raw_action, abi_map, signer_pair)
+        actions.append(action)
         decoded_actions.append(decoded)
-    transaction = Transaction.from_json({**tx, "actions": encoded_actions})
-    resolved_json = {**transaction.to_json(), "actions": decoded_actions}
+    header = {
+        "ref_block_num": ref_num,
+        "ref_block_prefix": prefix,
+        "max_net_usage_words": tx["max_net_usage_words"],
+        "max_cpu_usage_ms": tx["max_cpu_usage_ms"],
+        "delay_sec": tx["delay_sec"],
+    }
+    transaction = Transaction(
+        expiration=expires,
+        **header,
+        context_free_actions=tuple(Action.from_json(a) for a in tx["context_free_actions"]),
+        actions=tuple(actions),
+        transaction_extensions=tx["transaction_extensions"] or (),
+    )
+    resolved_json = {
+        "expiration": str(expires),
+        **header,
+        "context_free_actions": tx["context_free_actions"],
+        "actions": decoded_actions,
+        "transaction_extensions": tx["transaction_extensions"],
+    }
     return ResolvedSigningRequest(
         request, level, transaction, resolved_json, _resolve_chain_id(request, chain_id)
     )
@@ -274,8 +296,8 @@ def _resolve_action(
     action: Mapping[str, Any],
     abis: Mapping[str, ABI],
     signer: tuple[str, str],
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The action with placeholders replaced, encoded and decoded."""
+) -> tuple[Action, dict[str, Any]]:
+    """The action with placeholders replaced, and its data decoded as JSON."""
     account, name = action["account"], action["name"]
     if _is_identity_action(action):
         abi = esr_abi(request.version)
@@ -296,12 +318,21 @@ def _resolve_action(
         ) from exc
     if any(p in data for p in _PLACEHOLDER_BYTES):
         decoded = resolve_placeholders(abi, type_name, decoded, signer)
-        data_hex = abi.encode(type_name, decoded).hex()
-    else:
-        data_hex = action["data"]
+        data = abi.encode(type_name, decoded)
     authorization = [_resolve_auth(p, signer) for p in action["authorization"]]
-    base = {"account": account, "name": name, "authorization": authorization}
-    return {**base, "data": data_hex}, {**base, "data": decoded}
+    resolved = Action(
+        account=Name(account),
+        name=Name(name),
+        authorization=[PermissionLevel(p["actor"], p["permission"]) for p in authorization],
+        data=data,
+    )
+    decoded_action = {
+        "account": account,
+        "name": name,
+        "authorization": authorization,
+        "data": decoded,
+    }
+    return resolved, decoded_action
 
 
 def _resolve_auth(level: Mapping[str, str], signer: tuple[str, str]) -> dict[str, str]:
