@@ -174,11 +174,19 @@ def merge_abis(existing: ABI, new: ABI) -> ABI:
 
 def _merge_entries(kept: Iterable[Any], added: Iterable[Any], key: str) -> list[Any]:
     result = list(kept)
-    seen = {str(entry.get(key)) for entry in result if isinstance(entry, dict)}
+    seen = {_entry_key(entry, key) for entry in result}
     for entry in added:
-        name = str(entry.get(key)) if isinstance(entry, dict) else None
-        if name not in seen:
+        name = _entry_key(entry, key)
+        if name is None or name not in seen:
             result.append(entry)
-            if name is not None:
-                seen.add(name)
+            seen.add(name)
     return result
+
+
+def _entry_key(entry: Any, key: str) -> str | None:
+    """The identifying field of an ABI list entry (``[tag, data]`` pairs: the tag)."""
+    if isinstance(entry, dict):
+        return str(entry.get(key))
+    if isinstance(entry, list | tuple) and entry:
+        return str(entry[0])
+    return None
