@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import pickle
+import subprocess
+import sys
 
 import pytest
 from sessionkit.antelope import _base58
@@ -254,3 +256,16 @@ def test_ripemd160_falls_back_then_explains(monkeypatch: pytest.MonkeyPatch) -> 
     missing = _base58._ripemd160_function()
     with pytest.raises(CryptoError, match="pycryptodome"):
         missing(b"abc")
+
+
+def test_k1_work_does_not_load_cryptography() -> None:
+    """R1 support loads on first use: K1-only programs skip importing ``cryptography``."""
+    code = (
+        "import sys\n"
+        "from sessionkit.antelope._keys import PrivateKey\n"
+        f"key = PrivateKey.from_string({WIF!r})\n"
+        "key.sign_digest(bytes(32)).recover(bytes(32))\n"
+        "print('cryptography' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -13,7 +13,7 @@ import secrets
 from enum import IntEnum
 from typing import TYPE_CHECKING, Final, Self
 
-from sessionkit.antelope import _base58, _k1, _r1, _webauthn
+from sessionkit.antelope import _base58, _k1, _webauthn
 from sessionkit.errors import (
     CryptoError,
     DecodeError,
@@ -24,6 +24,9 @@ from sessionkit.errors import (
 )
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
+    from sessionkit.antelope import _r1
     from sessionkit.antelope._checksum import Checksum256
 
 __all__ = ["KeyType", "PrivateKey", "PublicKey", "Signature"]
@@ -45,6 +48,13 @@ class KeyType(IntEnum):
 
 
 _TYPE_NAMES: Final = {key_type.name: key_type for key_type in KeyType}
+
+
+def _p256() -> ModuleType:
+    """The R1 module, loaded on first use: it pulls in ``cryptography``, which K1 never needs."""
+    from sessionkit.antelope import _r1
+
+    return _r1
 
 
 def _key_type(value: int, error: type[InvalidValue]) -> KeyType:
@@ -82,13 +92,13 @@ def _validate_public_key(key_type: KeyType, data: bytes) -> None:
     if key_type is KeyType.K1:
         _k1.validate_public_key(data)
     elif key_type is KeyType.R1:
-        _r1.validate_public_key(data)
+        _p256().validate_public_key(data)
     else:
         try:
             parts = _webauthn.WebAuthnKey.parse(data)
         except DecodeError as error:
             raise InvalidKey(f"not a WA public key: {error}") from None
-        _r1.validate_public_key(parts.compressed_key)
+        _p256().validate_public_key(parts.compressed_key)
 
 
 class PublicKey:
@@ -204,7 +214,8 @@ class PublicKey:
             return False
         if self._key_type is KeyType.WA:
             compact = signature.data[:_COMPACT_SIGNATURE]
-            return _r1.verify(compact, raw, self._data[:_COMPACT_KEY])
+            verified: bool = _p256().verify(compact, raw, self._data[:_COMPACT_KEY])
+            return verified
         try:
             return signature.recover(raw) == self
         except CryptoError:
@@ -326,7 +337,7 @@ class Signature:
         if self._key_type is KeyType.K1:
             return PublicKey._trusted(KeyType.K1, _k1.recover(self._data, raw))
         if self._key_type is KeyType.R1:
-            return PublicKey._trusted(KeyType.R1, _r1.recover(self._data, raw))
+            return PublicKey._trusted(KeyType.R1, _p256().recover(self._data, raw))
         raise CryptoError("WA public keys cannot be recovered from a signature and digest")
 
     def verify(self, digest: bytes | Checksum256, public_key: PublicKey) -> bool:
@@ -353,7 +364,8 @@ def _signer(key_type: KeyType, secret: bytes) -> _k1.Signer | _r1.Signer:
     if key_type is KeyType.K1:
         return _k1.Signer(secret)
     if key_type is KeyType.R1:
-        return _r1.Signer(secret)
+        signer: _r1.Signer = _p256().Signer(secret)
+        return signer
     raise InvalidKey("WA private keys live in authenticators: only K1 and R1 keys can be loaded")
 
 
