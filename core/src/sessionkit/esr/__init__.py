@@ -33,7 +33,7 @@ if TYPE_CHECKING:
         extract_signatures,
     )
     from sessionkit.esr._uri import DEFAULT_MAX_PAYLOAD_SIZE
-    from sessionkit.esr.sealed import SealedMessage, seal, unseal
+    from sessionkit.esr.sealed import SealedMessage, seal, unseal, unseal_text
 
 _EXPORTS: dict[str, str] = {
     "SigningRequest": "._request",
@@ -58,6 +58,7 @@ _EXPORTS: dict[str, str] = {
     "SealedMessage": ".sealed",
     "seal": ".sealed",
     "unseal": ".sealed",
+    "unseal_text": ".sealed",
 }
 
 __all__ = [
@@ -88,6 +89,7 @@ __all__ = [
     "SealedMessage",
     "seal",
     "unseal",
+    "unseal_text",
 ]
 
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from sessionkit.antelope import TimePointSec
+    from sessionkit.chain import APIClient
     from sessionkit.esr._resolve import ABIProvider, ResolvedSigningRequest
 
 __all__ = [
@@ -537,6 +538,35 @@ class SigningRequest:
     async def fetch_abis(self, provider: ABIProvider) -> dict[str, ABI]:
         """The ABIs ``resolve`` needs, from ``provider`` (e.g. ``sessionkit.chain.ABICache``)."""
         return {str(account): await provider.get_abi(account) for account in self.required_abis}
+
+    async def resolve_from_chain(
+        self,
+        client: APIClient,
+        signer: PermissionLevel | str | Mapping[str, Any],
+        *,
+        abi_provider: ABIProvider | None = None,
+        expire_seconds: int = 120,
+    ) -> ResolvedSigningRequest:
+        """``resolve`` with ABIs from ``abi_provider`` (default: a new ``ABICache(client)``) and,
+        when the request needs them, TAPoS and expiration from the chain's ``get_info``.
+
+        The node's chain is the one resolved for; a request for another chain is refused.
+        """
+        from sessionkit.chain import ABICache
+
+        abis = await self.fetch_abis(abi_provider or ABICache(client))
+        if not (self.requires_tapos or self.is_identity or self.is_multi_chain):
+            return self.resolve(abis, signer)
+        info = await client.get_info()
+        header = info.transaction_header(expire_seconds)
+        return self.resolve(
+            abis,
+            signer,
+            expiration=header.expiration,
+            ref_block_num=header.ref_block_num,
+            ref_block_prefix=header.ref_block_prefix,
+            chain_id=info.chain_id,
+        )
 
     # -- dunder ---------------------------------------------------------------------------
 
