@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import binascii
+import contextlib
 import zlib
 
 import pytest
+from conformance_vectors import load
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sessionkit.errors import InvalidSigningRequest, SessionKitError
@@ -155,3 +157,50 @@ def test_any_bytes_via_from_bytes(data: bytes) -> None:
     except SessionKitError:
         return
     assert request.version in (2, 3)
+
+
+VECTOR_PAYLOADS = [
+    bytes.fromhex(v["request_data_hex"] + v["request_signature_hex"])
+    for v in load("esr.json")["vectors"]
+]
+
+
+def _read_everything(request: SigningRequest) -> None:
+    """Touch every view of a decoded request: each gives a value or a sessionkit error."""
+    for view in (
+        "chain_id",
+        "chain_ids",
+        "identity",
+        "identity_permission",
+        "identity_scope",
+        "raw_info",
+        "required_abis",
+        "requires_tapos",
+        "raw_actions",
+        "raw_transaction",
+        "signature_digest",
+        "data",
+    ):
+        with contextlib.suppress(SessionKitError):
+            getattr(request, view)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(VECTOR_PAYLOADS),
+    st.lists(st.tuples(st.integers(0, 1000), st.integers(0, 255)), max_size=3),
+    st.integers(1, 1000),
+    st.sampled_from([2, 3]),
+)
+def test_mutated_requests_decode_or_raise_a_sessionkit_error(
+    payload: bytes, edits: list[tuple[int, int]], keep: int, version: int
+) -> None:
+    data = bytearray(payload)
+    for index, value in edits:
+        data[index % len(data)] = value
+    try:
+        request = SigningRequest.from_bytes(bytes((version,)) + bytes(data[:keep]))
+    except SessionKitError:
+        return
+    _read_everything(request)
+    assert SigningRequest.from_uri(request.encode()) == request

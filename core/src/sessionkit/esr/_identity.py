@@ -66,7 +66,7 @@ class IdentityProof:
             raise InvalidIdentityProof("the identity proof's base64 is truncated")
         try:
             data = binascii.a2b_base64(body + "=" * (-len(body) % 4), strict_mode=True)
-        except binascii.Error as exc:
+        except ValueError as exc:  # binascii.Error, or non-ASCII text
             raise InvalidIdentityProof(f"the identity proof is not base64: {exc}") from None
         proof, pos = cls.from_abi(data)
         if pos != len(data):
