@@ -27,8 +27,8 @@ __all__ = [
     "DevnetAccount",
     "extra_permissions",
     "producer_account",
-    "test_accounts",
-    "test_key",
+    "default_accounts",
+    "published_key",
 ]
 
 #: The well-known Antelope development key; the devnet's genesis key and producer key.
@@ -77,14 +77,14 @@ class DevnetAccount:
 
 
 @cache
-def test_key(label: str) -> PrivateKey:
+def published_key(label: str) -> PrivateKey:
     """The published test key for ``label`` (e.g. ``"alice@active"``): sha256 of a fixed text."""
     seed = hashlib.sha256(f"sessionkit devnet test key: {label}".encode()).digest()
     return PrivateKey.from_bytes(seed)
 
 
 def _single(name: str, permission: str = "active") -> DevnetAccount:
-    key = test_key(f"{name}@{permission}")
+    key = published_key(f"{name}@{permission}")
     return DevnetAccount(Name(name), key, key.public_key, Name(permission))
 
 
@@ -94,10 +94,10 @@ def producer_account() -> DevnetAccount:
     return DevnetAccount(Name("eosio"), key, key.public_key)
 
 
-def test_accounts() -> dict[str, DevnetAccount]:
+def default_accounts() -> dict[str, DevnetAccount]:
     """The ``active`` permission of every test account, keyed by account name."""
     accounts = {name: _single(name) for name in (*_SINGLE_KEY_ACCOUNTS, "erin")}
-    team_keys = tuple(test_key(f"team@active#{i}") for i in (1, 2, 3))
+    team_keys = tuple(published_key(f"team@active#{i}") for i in (1, 2, 3))
     accounts["team"] = DevnetAccount(
         Name("team"),
         team_keys[0],

@@ -275,3 +275,4 @@ async def bootstrap(
         ]
     if permission_actions:
         await pusher.push(permission_actions, signers.values(), "add the named test permissions")
+    await _wait_activated(client, set(features), "every protocol feature")

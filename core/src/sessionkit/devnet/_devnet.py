@@ -15,9 +15,9 @@ from sessionkit.antelope import Name, Symbol
 from sessionkit.devnet._accounts import (
     PUBLISHED_KEYS_WARNING,
     DevnetAccount,
+    default_accounts,
     extra_permissions,
     producer_account,
-    test_accounts,
 )
 from sessionkit.devnet._bootstrap import TOKEN_CONTRACT, TOKEN_SYMBOL, bootstrap
 from sessionkit.devnet._node import NodeProcess
@@ -74,7 +74,7 @@ class Devnet:
         self._node: NodeProcess | None = None
         self._chain_id: Checksum256 | None = None
         self.producer = producer_account()
-        self.accounts: dict[str, DevnetAccount] = test_accounts()
+        self.accounts: dict[str, DevnetAccount] = default_accounts()
         self._extra_permissions = extra_permissions()
         self.permissions: dict[str, DevnetAccount] = {
             "eosio@active": self.producer,

@@ -1,0 +1,119 @@
+"""The ``sessionkit`` command, run as a user would: in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import anyio
+import pytest
+from sessionkit.chain import APIClient
+from sessionkit.cli import build_parser
+from sessionkit.devnet._node import process_alive, stop_detached
+from sessionkit.errors import ChainConnectionError
+
+
+def run_cli(*args: str, state_dir: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SESSIONKIT_DEVNET_STATE_DIR": str(state_dir)}
+    return subprocess.run(
+        [sys.executable, "-m", "sessionkit.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+
+
+async def head_block(url: str) -> int:
+    async with APIClient(url, timeout=3.0) as client:
+        return (await client.get_info()).head_block_num
+
+
+def test_parser_knows_every_command() -> None:
+    parser = build_parser()
+    for argv in (["devnet", "start"], ["devnet", "status"], ["devnet", "stop"], ["demo"]):
+        assert callable(parser.parse_args(argv).handler)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["devnet", "explode"])
+
+
+def test_status_and_stop_without_a_devnet(tmp_path) -> None:
+    status = run_cli("devnet", "status", state_dir=tmp_path)
+    assert status.returncode == 1
+    assert "No devnet is running" in status.stdout
+    stop = run_cli("devnet", "stop", state_dir=tmp_path)
+    assert stop.returncode == 0
+    assert "No devnet is running" in stop.stdout
+
+
+@pytest.mark.devnet
+def test_start_status_stop_from_a_shell(tmp_path) -> None:
+    start = run_cli("devnet", "start", state_dir=tmp_path)
+    state_file = tmp_path / "devnet.json"
+    state = json.loads(state_file.read_text()) if state_file.exists() else None
+    try:
+        assert start.returncode == 0, start.stderr
+        assert state is not None
+        assert f"Devnet running at {state['url']}" in start.stdout
+        assert "PUBLISHED TEST KEYS" in start.stdout
+        assert "alice@active" in start.stdout
+        assert "team@active (threshold 2)" in start.stdout
+        assert state_file.stat().st_mode & 0o777 == 0o600
+        # The command has returned; the node keeps running and answering.
+        assert process_alive(state["pid"])
+        assert anyio.run(head_block, state["url"]) > 0
+
+        again = run_cli("devnet", "start", state_dir=tmp_path)
+        assert again.returncode == 0
+        assert "already running" in again.stdout
+
+        status = run_cli("devnet", "status", state_dir=tmp_path)
+        assert status.returncode == 0
+        assert state["url"] in status.stdout
+        assert "head block" in status.stdout
+
+        stop = run_cli("devnet", "stop", state_dir=tmp_path)
+        assert stop.returncode == 0
+        assert "stopped" in stop.stdout
+        assert not process_alive(state["pid"])
+        assert not Path(state["directory"]).exists()
+        assert not state_file.exists()
+        with pytest.raises(ChainConnectionError):
+            anyio.run(head_block, state["url"])
+        assert run_cli("devnet", "status", state_dir=tmp_path).returncode == 1
+    finally:
+        if state is not None:
+            stop_detached(state["supervisor_pid"], state["pid"], Path(state["directory"]), 10.0)
+
+
+@pytest.mark.devnet
+def test_demo_transfers_and_cleans_up() -> None:
+    script = shutil.which("sessionkit", path=str(Path(sys.executable).parent))
+    assert script is not None, "the sessionkit console script is not installed"
+    done = subprocess.run(
+        [script, "demo"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert re.search(r"before alice: 10000\.0000 SYS", out)
+    assert re.search(r"before bob: 10000\.0000 SYS", out)
+    assert re.search(r"after +alice: 9999\.0000 SYS", out)
+    assert re.search(r"after +bob: 10001\.0000 SYS", out)
+    assert re.search(r"transaction [0-9a-f]{64}", out)
+    assert out.rstrip().endswith("nothing left behind.")
+    url = re.search(r"http://127\.0\.0\.1:\d+", out)
+    assert url is not None
+    with pytest.raises(ChainConnectionError):
+        anyio.run(head_block, url.group(0))
