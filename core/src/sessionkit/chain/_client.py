@@ -11,7 +11,7 @@ import msgspec
 
 from sessionkit.antelope import Asset, Checksum256, Name, PermissionLevel, PublicKey
 from sessionkit.chain import _json
-from sessionkit.chain._failover import Endpoints, _display
+from sessionkit.chain._failover import Endpoints, display_url
 from sessionkit.chain._responses import (
     AccountsByAuthorizersResponse,
     GetAbiResponse,
@@ -95,7 +95,7 @@ class APIClient:
         self._http = httpx.AsyncClient(timeout=timeout, transport=transport)
 
     def __repr__(self) -> str:
-        return f"APIClient({[_display(u) for u in self._endpoints.urls]!r})"
+        return f"APIClient({[display_url(u) for u in self._endpoints.urls]!r})"
 
     @property
     def urls(self) -> tuple[str, ...]:
@@ -134,9 +134,7 @@ class APIClient:
         try:
             return msgspec.json.decode(content)
         except msgspec.DecodeError as exc:
-            raise MalformedResponseError(
-                f"{_display(url)} answered with invalid JSON: {exc}"
-            ) from exc
+            raise MalformedResponseError(f"{url} answered with invalid JSON: {exc}") from exc
 
     async def _post(self, path: str, body: object | None, *, idempotent: bool) -> tuple[bytes, str]:
         if self._http.is_closed:
@@ -150,7 +148,7 @@ class APIClient:
         self, path: str, body: object | None, kind: type[R], *, idempotent: bool = True
     ) -> R:
         content, url = await self._post(path, body, idempotent=idempotent)
-        return _json.decode(kind, content, _display(url))
+        return _json.decode(kind, content, url)
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -195,7 +193,7 @@ class APIClient:
         content, url = await self._post(
             "/v1/chain/get_abi", {"account_name": Name(account)}, idempotent=True
         )
-        raw = _json.decode(_JsonAbi, content, _display(url))
+        raw = _json.decode(_JsonAbi, content, url)
         abi_json = bytes(raw.abi)
         if abi_json.strip() == b"null":
             return GetAbiResponse(account_name=raw.account_name)
@@ -204,9 +202,7 @@ class APIClient:
         try:
             abi = ABI.from_json(abi_json)
         except SessionKitError as exc:
-            raise MalformedResponseError(
-                f"{_display(url)} sent an ABI that does not parse: {exc}"
-            ) from exc
+            raise MalformedResponseError(f"{url} sent an ABI that does not parse: {exc}") from exc
         return GetAbiResponse(account_name=raw.account_name, abi=abi)
 
     async def get_raw_abi(self, account: Name | str) -> GetRawAbiResponse:
@@ -214,11 +210,11 @@ class APIClient:
         content, url = await self._post(
             "/v1/chain/get_raw_abi", {"account_name": Name(account)}, idempotent=True
         )
-        raw = _json.decode(_RawAbi, content, _display(url))
+        raw = _json.decode(_RawAbi, content, url)
         try:
             abi = _base64(raw.abi)
         except (binascii.Error, ValueError) as exc:
-            raise MalformedResponseError(f"{_display(url)} sent an ABI that is not base64") from exc
+            raise MalformedResponseError(f"{url} sent an ABI that is not base64") from exc
         return GetRawAbiResponse(
             account_name=raw.account_name, code_hash=raw.code_hash, abi_hash=raw.abi_hash, abi=abi
         )
@@ -265,7 +261,7 @@ class APIClient:
         if symbol is not None:
             body["symbol"] = symbol
         content, url = await self._post("/v1/chain/get_currency_balance", body, idempotent=True)
-        return _json.decode(list[Asset], content, _display(url))
+        return _json.decode(list[Asset], content, url)
 
     async def get_required_keys(
         self, transaction: object, available_keys: Iterable[PublicKey | str]

@@ -33,7 +33,7 @@ _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 class Endpoints:
     """The ordered base URLs of one chain; requests start at the last one that answered."""
 
-    __slots__ = ("_preferred", "urls")
+    __slots__ = ("_preferred", "_shown", "urls")
 
     def __init__(self, urls: str | Sequence[str]) -> None:
         given = [urls] if isinstance(urls, str) else list(urls)
@@ -42,24 +42,27 @@ class Endpoints:
                 "a chain API client needs at least one URL, e.g. http://127.0.0.1:8888"
             )
         self.urls: tuple[str, ...] = tuple(_base_url(url) for url in given)
+        self._shown = tuple(display_url(url) for url in self.urls)
         self._preferred = 0
 
     async def post(
         self, http: httpx.AsyncClient, path: str, payload: bytes, *, idempotent: bool
     ) -> tuple[bytes, str]:
-        """POST ``payload`` to ``path``; return the 2xx body and the URL that gave it."""
+        """POST ``payload`` to ``path``; return the 2xx body and the URL that gave it (without
+        any credentials, for messages)."""
         count = len(self.urls)
         failures: list[ChainError] = []
         for step in range(count):
             index = (self._preferred + step) % count
             url = self.urls[index] + path
+            shown = self._shown[index] + path
             try:
                 response = await http.post(url, content=payload, headers=_HEADERS)
             except _NEVER_SENT as exc:
-                failures.append(_transport_failure(url, exc))
+                failures.append(_transport_failure(shown, exc))
                 continue
             except httpx.HTTPError as exc:
-                failure = _transport_failure(url, exc)
+                failure = _transport_failure(shown, exc)
                 if not idempotent:
                     raise failure from exc
                 failures.append(failure)
@@ -68,11 +71,11 @@ class Endpoints:
             content = response.content
             if 200 <= status < 300:
                 self._preferred = index
-                return content, url
-            error = chain_error(status, _display(url), content)
+                return content, shown
+            error = chain_error(status, shown, content)
             if error is not None:
                 raise error
-            failure = http_error(status, response.reason_phrase, _display(url), content)
+            failure = http_error(status, response.reason_phrase, shown, content)
             if status < 500 or not idempotent:
                 raise failure
             failures.append(failure)
@@ -85,11 +88,11 @@ def _base_url(url: str) -> str:
     except (httpx.InvalidURL, TypeError) as exc:
         raise InvalidValue(f"not a chain API URL: {url!r} ({exc})") from None
     if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise InvalidValue(f"not a chain API URL: {_display(url)!r}; use http(s)://host[:port]")
+        raise InvalidValue(f"not a chain API URL: {display_url(url)!r}; use http(s)://host[:port]")
     return url.rstrip("/")
 
 
-def _display(url: str) -> str:
+def display_url(url: str) -> str:
     """``url`` without any user:password part, for messages."""
     try:
         parsed = httpx.URL(url)
@@ -100,8 +103,7 @@ def _display(url: str) -> str:
     return url
 
 
-def _transport_failure(url: str, exc: httpx.HTTPError) -> ChainError:
-    where = _display(url)
+def _transport_failure(where: str, exc: httpx.HTTPError) -> ChainError:
     failure: ChainError
     if isinstance(exc, httpx.TimeoutException):
         failure = ChainTimeoutError(f"{where} did not answer in time ({type(exc).__name__})")
