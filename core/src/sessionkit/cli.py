@@ -1,4 +1,4 @@
-"""The ``sessionkit`` command: ``devnet start | status | stop`` and ``demo``.
+"""The ``sessionkit`` command: ``devnet prepare | start | status | stop`` and ``demo``.
 
 ``sessionkit devnet start`` leaves a bootstrapped local node running after the command returns
 (its state file is ``<user cache dir>/sessionkit/devnet/run/devnet.json``, or the directory
@@ -45,6 +45,15 @@ def _print_accounts(devnet: Devnet) -> None:
         for key in account.private_keys:
             _say(f"    {key.public_key}  {key.to_string()}")
     _say(f"WARNING: {devnet.published_keys_warning}")
+
+
+def devnet_prepare(args: argparse.Namespace) -> int:
+    """Build the node environment now (it is otherwise built on first use)."""
+    from sessionkit.devnet import ensure_environment
+
+    env = ensure_environment(progress=_progress)
+    _say(f"Node environment ready: {env.directory}")
+    return 0
 
 
 def devnet_start(args: argparse.Namespace) -> int:
@@ -188,6 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     devnet = commands.add_parser("devnet", help="a local Leap node with test accounts")
     actions = devnet.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions.add_parser(
+        "prepare", help="build the node environment now (about 20 s, once)"
+    ).set_defaults(handler=devnet_prepare)
     actions.add_parser("start", help="start a node that keeps running").set_defaults(
         handler=devnet_start
     )

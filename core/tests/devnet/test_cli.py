@@ -38,7 +38,8 @@ async def head_block(url: str) -> int:
 
 def test_parser_knows_every_command() -> None:
     parser = build_parser()
-    for argv in (["devnet", "start"], ["devnet", "status"], ["devnet", "stop"], ["demo"]):
+    commands = (["devnet", "prepare"], ["devnet", "start"], ["devnet", "status"])
+    for argv in (*commands, ["devnet", "stop"], ["demo"]):
         assert callable(parser.parse_args(argv).handler)
     with pytest.raises(SystemExit):
         parser.parse_args(["devnet", "explode"])
@@ -51,6 +52,15 @@ def test_status_and_stop_without_a_devnet(tmp_path) -> None:
     stop = run_cli("devnet", "stop", state_dir=tmp_path)
     assert stop.returncode == 0
     assert "No devnet is running" in stop.stdout
+
+
+@pytest.mark.devnet
+def test_prepare_reports_the_ready_environment(tmp_path) -> None:
+    done = run_cli("devnet", "prepare", state_dir=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Node environment ready: " in done.stdout
+    directory = Path(done.stdout.split("Node environment ready: ", 1)[1].split()[0])
+    assert (directory / "sessionkit-devnet.json").is_file()
 
 
 @pytest.mark.devnet
