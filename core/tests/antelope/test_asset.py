@@ -156,3 +156,10 @@ def test_extended_asset_decoder(data: bytes) -> None:
         return
     assert extended.to_abi() == data[:end]
     assert ExtendedAsset.from_json(extended.to_json()) == extended
+
+
+@pytest.mark.parametrize("bad", [None, ["EOS"], {"code": "EOS"}, 4])
+def test_parsers_reject_non_strings(bad: object) -> None:
+    for parse in (SymbolCode.from_string, Symbol.from_string, Asset.from_string):
+        with pytest.raises(InvalidAsset):
+            parse(bad)  # type: ignore[arg-type]

@@ -80,6 +80,9 @@ class SymbolCode:
 
     @classmethod
     def from_string(cls, text: str) -> Self:
+        """Parse ``"EOS"``: 1 to 7 uppercase letters."""
+        if not isinstance(text, str):
+            raise InvalidAsset(f"a symbol code is a string like 'EOS', not {text!r}")
         return cls._make(_code_value(text), text)
 
     @classmethod
