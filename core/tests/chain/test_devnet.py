@@ -391,3 +391,11 @@ async def test_a_stopped_node_fails_over_to_a_running_one(devnet: Devnet) -> Non
             assert both.urls == (second_url, devnet.url)
     finally:
         await second.astop()
+
+
+@pytest.mark.parametrize("anyio_backend", ["trio"])
+async def test_reads_and_cache_under_trio(devnet: Devnet) -> None:
+    async with APIClient(devnet.url) as client:
+        assert (await client.get_info()).chain_id == devnet.chain_id
+        abi = await ABICache(client).get_abi("eosio.token")
+        assert abi.action_type("transfer") == "transfer"

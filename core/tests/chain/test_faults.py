@@ -337,3 +337,17 @@ async def test_aclose_closes_the_pool() -> None:
 async def test_works_under_trio() -> None:
     async with Nodes(a=answer()).client("a") as client:
         assert (await client.get_info()).head_block_num == 1000
+
+
+async def test_invalid_request_paths_are_invalid_values() -> None:
+    async with Nodes(a=answer()).client("a") as client:
+        with pytest.raises(InvalidValue):
+            await client.call("http://elsewhere/v1/chain/get_info")
+        with pytest.raises(InvalidValue):
+            await client.call("")
+
+
+async def test_unencodable_bodies_are_invalid_values() -> None:
+    async with Nodes(a=answer()).client("a") as client:
+        with pytest.raises(InvalidValue, match="JSON"):
+            await client.call("/v1/chain/get_info", {"x": object()})

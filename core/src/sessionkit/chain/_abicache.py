@@ -48,8 +48,9 @@ class _Fetch:
 class ABICache:
     """Contract ABIs by account, fetched through ``client.get_raw_abi`` and decoded by our codec.
 
-    Concurrent ``get_abi`` calls for one account share one request. A failed fetch is not
-    cached (the next call tries again). ``set_abi`` adds or merges ABIs known in advance;
+    Concurrent ``get_abi`` calls for one account share one request. An account without a
+    contract, or that does not exist, raises ``ABINotFoundError``. A failed fetch is not cached
+    (the next call tries again). ``set_abi`` adds or merges ABIs known in advance;
     ``invalidate`` forgets them (after a contract update, say).
     """
 

@@ -75,11 +75,12 @@ class APIClient:
     ``url`` may be a list: reads move on to the next URL after a connection failure, a timeout
     or an HTTP 5xx that is not a chain error. Broadcasts (``send_transaction``,
     ``send_transaction2``, ``push_transaction``) move on only when the request certainly never
-    reached a node (connection refused or unreachable, connect timeout); any answer, dropped
-    connection or read timeout after sending raises instead, because the transaction may have
-    been accepted. A chain error body always raises ``ChainAPIError`` at once. Requests start at
-    the URL that last answered. ``timeout`` (seconds or an ``httpx.Timeout``) bounds each
-    attempt; ``transport`` replaces the network (tests, proxies).
+    reached a node (connection refused or unreachable, connect timeout, no free pooled
+    connection); after any answer, a dropped connection or a read timeout they raise instead,
+    because the transaction may have been accepted. A chain error body always raises
+    ``ChainAPIError`` at once. Requests start at the URL that last answered. ``timeout``
+    (seconds or an ``httpx.Timeout``) bounds each attempt; ``transport`` replaces the network
+    (tests, proxies). docs/chain.md has the full rules.
 
     Use ``async with APIClient(url) as client:`` or call ``await client.aclose()``.
     """

@@ -58,6 +58,8 @@ class Endpoints:
             shown = self._shown[index] + path
             try:
                 response = await http.post(url, content=payload, headers=_HEADERS)
+            except httpx.InvalidURL as exc:
+                raise InvalidValue(f"not a valid request URL: {shown!r} ({exc})") from None
             except _NEVER_SENT as exc:
                 failures.append(_transport_failure(shown, exc))
                 continue

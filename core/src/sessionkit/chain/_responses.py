@@ -8,11 +8,12 @@ from __future__ import annotations
 
 # msgspec reads the field annotations at run time, so the value types are real imports.
 # ruff: noqa: TC001
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import msgspec
 
 from sessionkit.antelope import (
+    ABI,
     Asset,
     BlockTimestamp,
     Checksum256,
@@ -24,9 +25,6 @@ from sessionkit.antelope import (
     TimePointSec,
 )
 from sessionkit.chain._tapos import TransactionHeader, transaction_header
-
-if TYPE_CHECKING:
-    from sessionkit.antelope import ABI
 
 __all__ = [
     "AccountAuthorizer",
