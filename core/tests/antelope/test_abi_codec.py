@@ -282,6 +282,8 @@ def test_floats() -> None:
     assert decode("float64", encode("float64", "NaN")) == "NaN"
     assert decode("float64", encode("float64", "1e-7")) == "1e-7"
     assert decode("float32", encode("float32", 2)) == "2.0000000"
+    assert decode("float32", encode("float32", "-0")) == "-0.0000000"
+    assert decode("float32", encode("float32", -1e-9)) == "-0.0000000"
     with pytest.raises(DecodeError, match="payload"):
         decode("float64", struct.pack("<Q", 0x7FF0_0000_0000_0001))
     for bad in ("1.5abc", "", "inf", True, None, [1.0]):

@@ -2,8 +2,9 @@
 
 The reference renders float64 with JavaScript's ``Number#toString`` and float32 with
 ``toFixed(7)``, both as strings; it reads numbers or numeric strings (plus ``"NaN"``,
-``"Infinity"``, ``"-Infinity"``). One deliberate difference: a float64 ``-0.0`` renders as
-``"-0"`` (JavaScript says ``"0"``) so that decoding and encoding again keeps the sign bit.
+``"Infinity"``, ``"-Infinity"``). One deliberate difference: ``-0.0`` renders as ``"-0"``
+(float64) or ``"-0.0000000"`` (float32) where JavaScript drops the sign, so that decoding and
+encoding again keeps the sign bit.
 """
 
 from __future__ import annotations
@@ -74,5 +75,5 @@ def js_to_fixed7(value: float) -> str:
     if not math.isfinite(value) or abs(value) >= 1e21:
         return js_number_string(value)
     if value == 0:
-        return "0.0000000"
+        return "-0.0000000" if math.copysign(1.0, value) < 0 else "0.0000000"
     return format(Decimal(value).quantize(_SEVEN_PLACES, rounding=ROUND_HALF_UP), "f")
