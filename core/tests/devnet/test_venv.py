@@ -90,8 +90,11 @@ def test_concurrent_callers_build_once_and_half_built_is_rebuilt(monkeypatch, tm
         _venv, "find_python", lambda: NodePython("/usr/bin/python3.11", (3, 11), "/x.so")
     )
     results: list[NodeEnvironment] = []
+    said: list[str] = []
     threads = [
-        threading.Thread(target=lambda: results.append(ensure_environment(tmp_path, progress=None)))
+        threading.Thread(
+            target=lambda: results.append(ensure_environment(tmp_path, progress=said.append))
+        )
         for _ in range(2)
     ]
     for thread in threads:
@@ -99,6 +102,7 @@ def test_concurrent_callers_build_once_and_half_built_is_rebuilt(monkeypatch, tm
     for thread in threads:
         thread.join()
     assert builds == [half_built]
+    assert said == ["another process is creating the node environment; waiting for it"]
     assert len(results) == 2
     assert results[0] == results[1]
 

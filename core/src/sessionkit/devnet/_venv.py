@@ -119,7 +119,7 @@ def ensure_environment(
     if existing is not None:
         return existing
     root.mkdir(parents=True, exist_ok=True)
-    with _locked(root / f".{directory.name}.lock"):
+    with _locked(root / f".{directory.name}.lock", progress):
         existing = NodeEnvironment.load(directory)
         if existing is not None:
             return existing
@@ -131,10 +131,15 @@ def _dirname(tag: str) -> str:
 
 
 @contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def _locked(path: Path, progress: Progress | None) -> Iterator[None]:
     """Hold an exclusive lock on ``path``; the kernel releases it if this process dies."""
     with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if progress:
+                progress("another process is creating the node environment; waiting for it")
+            fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
