@@ -251,6 +251,8 @@ def test_builtins_with_arbitrary_input(type_name: str, data: bytes, value: Any) 
     _check_decode(CUSTOM, type_name, data)
     _check_decode(CUSTOM, type_name + "[]", data)
     try:
-        CUSTOM.encode(type_name, value)
+        encoded = CUSTOM.encode(type_name, value)
     except SessionKitError:
-        pass
+        return
+    decoded = CUSTOM.decode(type_name, encoded)
+    assert CUSTOM.decode(type_name, CUSTOM.encode(type_name, decoded)) == decoded
