@@ -306,3 +306,16 @@ def test_string_forms() -> None:
     assert repr(request) == f"SigningRequest({request.encode()!r})"
     with pytest.raises(TypeError):
         hash(request)
+
+
+@pytest.mark.parametrize("data", [{}, {"chain_id": 5}, {"chain_id": ["chain_alias", 1], "req": []}])
+def test_constructor_refuses_malformed_data(data: dict[str, Any]) -> None:
+    with pytest.raises(InvalidSigningRequest, match="JSON form"):
+        SigningRequest(2, data)
+
+
+def test_repeated_info_keys_read_the_first_like_the_reference() -> None:
+    info = [{"key": "k", "value": "01"}, {"key": "k", "value": "02"}]
+    request = SigningRequest(2, {**transfer_request().data, "info": info})
+    assert request.get_raw_info_key("k") == b"\x01"
+    assert request.raw_info["k"] == b"\x02"

@@ -145,13 +145,14 @@ class IdentityProof:
             scope = request.identity_scope
             if scope is None:
                 raise InvalidIdentityProof("the callback is not for a version 3 identity request")
-            cid = payload.get("cid") or request.chain_id
-            if cid is None:
+            cid = payload.get("cid")
+            chain_id = Checksum256(cid) if isinstance(cid, str) and cid else request.chain_id
+            if chain_id is None:
                 raise InvalidIdentityProof(
                     "the callback names no chain (cid) for a multi-chain request"
                 )
             return cls(
-                chain_id=Checksum256(cid) if isinstance(cid, str) else cid,
+                chain_id=chain_id,
                 scope=scope,
                 expiration=TimePointSec.from_json(_field(payload, "ex")),
                 signer=PermissionLevel(_field(payload, "sa"), _field(payload, "sp")),

@@ -297,7 +297,7 @@ class SigningRequest:
         """The chains a multi-chain request is limited to; None when any chain (or single-chain)."""
         if not self.is_multi_chain:
             return None
-        raw = self.raw_info.get("chain_ids")
+        raw = self.get_raw_info_key("chain_ids")
         if raw is None:
             return None
         try:
@@ -364,11 +364,18 @@ class SigningRequest:
         """The info pairs as raw bytes (the last pair wins for a repeated key)."""
         return {pair["key"]: bytes.fromhex(pair["value"]) for pair in self._data["info"]}
 
+    def get_raw_info_key(self, key: str) -> bytes | None:
+        """The raw bytes of the first info pair named ``key``, or None."""
+        for pair in self._data["info"]:
+            if pair["key"] == key:
+                return bytes.fromhex(pair["value"])
+        return None
+
     def get_info_key(self, key: str, type_name: str | None = None, abi: ABI | None = None) -> Any:
         """An info value: UTF-8 text without ``type_name``, else decoded as that ABI type (from
         ``abi``, or the ESR ABI, which also knows ``link_create`` and ``link_info``).
         None if absent."""
-        raw = self.raw_info.get(key)
+        raw = self.get_raw_info_key(key)
         if raw is None:
             return None
         if type_name is None:
@@ -591,10 +598,19 @@ class SigningRequest:
 
     def _check(self) -> None:
         data = self._data
-        kind, value = data["chain_id"]
+        try:
+            kind, value = data["chain_id"]
+            is_identity = data["req"][0] == "identity"
+            broadcast = data["flags"] & RequestFlags.BROADCAST
+            _ = data["callback"], data["info"]
+        except (KeyError, TypeError, ValueError, IndexError):
+            raise InvalidSigningRequest(
+                "request data must be a signing_request in JSON form: "
+                "chain_id, req, flags, callback, info"
+            ) from None
         if kind == "chain_alias" and value != ChainName.UNKNOWN:
             chain_id_for_alias(value)
-        if data["req"][0] == "identity" and data["flags"] & RequestFlags.BROADCAST:
+        if is_identity and broadcast:
             raise InvalidSigningRequest("invalid request: an identity request cannot be broadcast")
 
     def _encode_data(self) -> bytes:
