@@ -199,10 +199,17 @@ class ABI(msgspec.Struct, frozen=True, dict=True):
     def action_type(self, action_name: str | Name) -> str:
         """The struct type of an action's data; ``ABIError`` if the ABI has no such action."""
         name = str(action_name)
+        found = self._action_types.get(name)
+        if found is None:
+            raise ABIError(f"the ABI has no action {name!r}")
+        return found
+
+    @cached_property
+    def _action_types(self) -> dict[str, str]:
+        types: dict[str, str] = {}
         for action in self.actions:
-            if action.name == name:
-                return action.type
-        raise ABIError(f"the ABI has no action {name!r}")
+            types.setdefault(action.name, action.type)
+        return types
 
     def has_type(self, type_name: str) -> bool:
         """Whether ``type_name`` (with any ``[]``/``?``/``$`` suffixes) can be encoded."""
