@@ -13,7 +13,7 @@ import re
 import struct
 from decimal import Decimal
 from functools import lru_cache
-from typing import Self, TypeVar
+from typing import Self
 
 from sessionkit.antelope._name import Name
 from sessionkit.errors import DecodeError, InvalidAsset
@@ -27,7 +27,6 @@ _UINT64 = struct.Struct("<Q")
 _ASSET = struct.Struct("<qQ")
 _CODE = re.compile(r"[A-Z]{1,7}")
 _SYMBOL = re.compile(r"([0-9]{1,2}),([A-Z]{1,7})")
-_S = TypeVar("_S", bound="Symbol")
 _AMOUNT = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))? ([A-Z]{1,7})")
 
 
@@ -134,10 +133,11 @@ class SymbolCode:
 class Symbol:
     """A precision (0 to 18 decimals) and a symbol code, written ``"4,EOS"``."""
 
-    __slots__ = ("_code", "_precision")
+    __slots__ = ("_code", "_precision", "_value")
 
     _code: SymbolCode
     _precision: int
+    _value: int
 
     def __init__(self, precision: int, code: SymbolCode | str) -> None:
         if isinstance(precision, bool) or not isinstance(precision, int):
@@ -146,6 +146,7 @@ class Symbol:
             raise InvalidAsset(f"symbol precision {precision} is out of range: use 0 to 18")
         self._precision = precision
         self._code = code if isinstance(code, SymbolCode) else SymbolCode(code)
+        self._value = precision | self._code._value << 8
 
     @classmethod
     def from_string(cls, text: str) -> Self:
@@ -172,14 +173,14 @@ class Symbol:
         return str(self)
 
     def to_abi(self) -> bytes:
-        return _UINT64.pack(int(self))
+        return _UINT64.pack(self._value)
 
     @classmethod
-    def from_abi(cls, data: bytes | memoryview, pos: int = 0) -> tuple[Self, int]:
+    def from_abi(cls, data: bytes | memoryview, pos: int = 0) -> tuple[Symbol, int]:
         if pos < 0 or len(data) - pos < 8:
             raise DecodeError("truncated symbol: 8 bytes are needed")
         (value,) = _UINT64.unpack_from(data, pos)
-        return _symbol_from_packed(cls, value), pos + 8
+        return _symbol_from_packed(value), pos + 8
 
     @property
     def precision(self) -> int:
@@ -190,7 +191,7 @@ class Symbol:
         return self._code
 
     def __int__(self) -> int:
-        return self._precision | self._code._value << 8
+        return self._value
 
     def __str__(self) -> str:
         return f"{self._precision},{self._code._text}"
@@ -199,23 +200,21 @@ class Symbol:
         return f"Symbol({self._precision}, {self._code._text!r})"
 
     def __hash__(self) -> int:
-        return hash(int(self))
+        return hash(self._value)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Symbol):
-            return self._precision == other._precision and self._code == other._code
+            return self._value == other._value
         return NotImplemented
 
 
-def _symbol_from_packed(cls: type[_S], value: int) -> _S:
+@lru_cache(maxsize=1024)
+def _symbol_from_packed(value: int) -> Symbol:
     precision = value & 0xFF
     text = _code_text(value >> 8)
     if precision > MAX_PRECISION or text is None:
         raise DecodeError("invalid symbol: precision above 18 or a code that is not 1-7 letters")
-    symbol = object.__new__(cls)
-    symbol._precision = precision
-    symbol._code = SymbolCode._make(value >> 8, text)
-    return symbol
+    return Symbol(precision, SymbolCode._make(value >> 8, text))
 
 
 class Asset:
@@ -274,14 +273,14 @@ class Asset:
         return str(self)
 
     def to_abi(self) -> bytes:
-        return _ASSET.pack(self._units, int(self._symbol))
+        return _ASSET.pack(self._units, self._symbol._value)
 
     @classmethod
     def from_abi(cls, data: bytes | memoryview, pos: int = 0) -> tuple[Self, int]:
         if pos < 0 or len(data) - pos < 16:
             raise DecodeError("truncated asset: 16 bytes are needed")
         units, packed = _ASSET.unpack_from(data, pos)
-        return cls._make(units, _symbol_from_packed(Symbol, packed)), pos + 16
+        return cls._make(units, _symbol_from_packed(packed)), pos + 16
 
     @property
     def units(self) -> int:
@@ -304,7 +303,7 @@ class Asset:
         return f"Asset.from_string({str(self)!r})"
 
     def __hash__(self) -> int:
-        return hash((self._units, int(self._symbol)))
+        return hash((self._units, self._symbol._value))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Asset):
