@@ -12,6 +12,7 @@ from pathlib import Path
 import anyio
 import pytest
 from sessionkit.antelope import Asset, Name
+from sessionkit.chain import APIClient
 from sessionkit.devnet import TEST_BALANCE, Devnet
 from sessionkit.devnet._node import process_alive
 from sessionkit.errors import ChainConnectionError, DevnetError
@@ -60,23 +61,12 @@ def test_start_bootstrap_stop_leaves_nothing() -> None:
     assert not process_alive(node.supervisor_pid)
 
     async def unreachable() -> None:
-        async with Devnet.client(devnet_at(node.url)) as client:
+        async with APIClient(node.url, timeout=3.0) as client:
             await client.get_info()
 
     with pytest.raises(ChainConnectionError):
         anyio.run(unreachable)
     devnet.stop()  # stopping twice is harmless
-
-
-def devnet_at(url: str) -> Devnet:
-    """A stopped Devnet whose client() points at ``url`` (to probe a node that should be gone)."""
-
-    class _At(Devnet):
-        @property
-        def url(self) -> str:
-            return url
-
-    return _At(progress=None)
 
 
 @pytest.mark.anyio

