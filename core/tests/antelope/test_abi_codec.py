@@ -249,7 +249,9 @@ def test_integer_ranges(type_name: str, low: int, high: int) -> None:
             encode(type_name, outside)
 
 
-@pytest.mark.parametrize("bad", [True, None, 1.5, "1.0", " 1", "0x10", "1e3", [1], "9" * 60])
+@pytest.mark.parametrize(
+    "bad", [True, None, 1.5, "1.0", " 1", "0x10", "1e3", [1], "9" * 60, "\u0663", "1_000"]
+)
 def test_integers_reject_non_integers(bad: object) -> None:
     with pytest.raises(EncodeError):
         encode("uint64", bad)
@@ -286,7 +288,7 @@ def test_floats() -> None:
     assert decode("float32", encode("float32", -1e-9)) == "-0.0000000"
     with pytest.raises(DecodeError, match="payload"):
         decode("float64", struct.pack("<Q", 0x7FF0_0000_0000_0001))
-    for bad in ("1.5abc", "", "inf", True, None, [1.0]):
+    for bad in ("1.5abc", "", "inf", "\u0663", "1_0", True, None, [1.0]):
         with pytest.raises(EncodeError):
             encode("float64", bad)
     with pytest.raises(EncodeError, match="range"):

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BUILTIN_NAMES", "builtin_coder"]
 
-_INTEGER_TEXT = re.compile(r"-?\d{1,45}")
+_INTEGER_TEXT = re.compile(r"-?[0-9]{1,45}")
 _JSON_NUMBER_LIMIT = 0xFFFF_FFFF
 
 
@@ -35,7 +35,7 @@ def _to_int(value: object, type_name: str) -> int:
     if isinstance(value, str):
         if _INTEGER_TEXT.fullmatch(value):
             return int(value)
-        raise EncodeError(f"invalid {type_name} {value!r}: expected a decimal integer")
+        raise EncodeError(f"invalid {type_name} {value!r:.50}: expected a decimal integer")
     if isinstance(value, float):
         if value.is_integer():
             return int(value)

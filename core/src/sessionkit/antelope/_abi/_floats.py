@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sessionkit.errors import EncodeError
 
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _SPECIAL = {"NaN": math.nan, "Infinity": math.inf, "+Infinity": math.inf, "-Infinity": -math.inf}
 _SEVEN_PLACES = Decimal("1e-7")
 
@@ -37,7 +37,7 @@ def parse_float(value: object) -> float:
             return special
         if _NUMBER.fullmatch(value):
             return float(value)
-        raise EncodeError(f"invalid number {value!r}: expected a decimal number string")
+        raise EncodeError(f"invalid number {value!r:.50}: expected a decimal number string")
     raise EncodeError(f"expected a number, got {type(value).__name__}")
 
 
