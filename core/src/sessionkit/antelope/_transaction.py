@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import struct
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, Self
 
@@ -49,6 +49,8 @@ _UINT16 = struct.Struct("<H")
 _ZERO_DIGEST = bytes(32)
 #: Largest unpacked transaction accepted from zlib, far above any chain limit (zip-bomb guard).
 MAX_UNPACKED_SIZE = 8 * 1024 * 1024
+_EXTENSION_FIELDS = frozenset({"type", "data"})
+_ACTION_FIELDS = frozenset({"account", "name", "authorization", "data"})
 _TRANSACTION_FIELDS = frozenset(
     {
         "expiration",
@@ -94,15 +96,17 @@ def _check_int(value: object, what: str, high: int) -> int:
 
 
 def _expect_fields(
-    value: object, required: set[str], allowed: Iterable[str], what: str
+    value: object, required: Set[str], allowed: Set[str], what: str
 ) -> dict[str, Any]:
     if not isinstance(value, Mapping):
         raise InvalidTransaction(f"{what} must be an object, not {type(value).__name__}")
     keys = set(value)
-    missing, unknown = required - keys, keys - set(allowed)
+    missing, unknown = required - keys, keys - allowed
     if missing or unknown:
+        problems = [f"missing {sorted(missing)}"] if missing else []
+        problems += [f"unknown {sorted(unknown)}"] if unknown else []
         raise InvalidTransaction(
-            f"{what} has missing fields {sorted(missing)} or unknown fields {sorted(unknown)}"
+            f"{what} has {' and '.join(problems)} fields; expected {sorted(allowed)}"
         )
     return dict(value)
 
@@ -180,12 +184,7 @@ class Action(msgspec.Struct, frozen=True):
         """From the reference JSON (``data`` as hex)."""
         if isinstance(value, cls):
             return value
-        fields = _expect_fields(
-            value,
-            {"account", "name", "authorization", "data"},
-            ("account", "name", "authorization", "data"),
-            "an action",
-        )
+        fields = _expect_fields(value, _ACTION_FIELDS, _ACTION_FIELDS, "an action")
         if isinstance(fields["data"], Mapping):
             raise InvalidTransaction(
                 "action data must be hex here; encode a data object with Action.from_data"
@@ -247,7 +246,7 @@ class TransactionExtension(msgspec.Struct, frozen=True):
             return value
         if isinstance(value, Sequence) and not isinstance(value, str | bytes) and len(value) == 2:
             return cls(value[0], value[1])
-        fields = _expect_fields(value, {"type", "data"}, ("type", "data"), "an extension")
+        fields = _expect_fields(value, _EXTENSION_FIELDS, _EXTENSION_FIELDS, "an extension")
         return cls(fields["type"], fields["data"])
 
     def to_json(self) -> dict[str, Any]:
@@ -588,7 +587,7 @@ class PackedTransaction(msgspec.Struct, frozen=True):
         fields = _expect_fields(
             value,
             {"signatures", "packed_trx"},
-            ("signatures", "compression", "packed_context_free_data", "packed_trx"),
+            {"signatures", "compression", "packed_context_free_data", "packed_trx"},
             "a packed transaction",
         )
         compression = fields.get("compression", 0)
