@@ -12,7 +12,13 @@ import pytest
 from sessionkit.antelope import _base58
 from sessionkit.antelope._checksum import Checksum256
 from sessionkit.antelope._keys import KeyType, PrivateKey, PublicKey, Signature
-from sessionkit.errors import CryptoError, DecodeError, InvalidChecksum, InvalidKey
+from sessionkit.errors import (
+    CryptoError,
+    DecodeError,
+    InvalidChecksum,
+    InvalidKey,
+    InvalidSignature,
+)
 
 K1_ORDER = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 R1_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
@@ -269,3 +275,13 @@ def test_k1_work_does_not_load_cryptography() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("data", ["02" * 33, None, 7])
+def test_constructors_want_bytes(data: object) -> None:
+    with pytest.raises(InvalidKey, match="bytes"):
+        PublicKey(KeyType.K1, data)  # type: ignore[arg-type]
+    with pytest.raises(InvalidKey, match="bytes"):
+        PrivateKey(KeyType.K1, data)  # type: ignore[arg-type]
+    with pytest.raises(InvalidSignature, match="bytes"):
+        Signature(KeyType.K1, data)  # type: ignore[arg-type]

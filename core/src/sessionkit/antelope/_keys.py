@@ -64,6 +64,12 @@ def _key_type(value: int, error: type[InvalidValue]) -> KeyType:
         raise error(f"unknown key type {value!r}: expected K1 (0), R1 (1) or WA (2)") from None
 
 
+def _as_bytes(value: object, error: type[InvalidValue], what: str) -> bytes:
+    if not isinstance(value, bytes | bytearray | memoryview):
+        raise error(f"{what} data must be bytes, not {type(value).__name__}")
+    return bytes(value)
+
+
 def _digest(digest: object) -> bytes:
     """The 32 raw bytes of a digest given as bytes or a Checksum256."""
     try:
@@ -115,7 +121,7 @@ class PublicKey:
 
     def __init__(self, key_type: KeyType | int, data: bytes) -> None:
         key_type = _key_type(key_type, InvalidKey)
-        data = bytes(data)
+        data = _as_bytes(data, InvalidKey, "public key")
         _validate_public_key(key_type, data)
         self._key_type = key_type
         self._data = data
@@ -263,7 +269,7 @@ class Signature:
 
     def __init__(self, key_type: KeyType | int, data: bytes) -> None:
         key_type = _key_type(key_type, InvalidSignature)
-        data = bytes(data)
+        data = _as_bytes(data, InvalidSignature, "signature")
         _validate_signature(key_type, data)
         self._key_type = key_type
         self._data = data
@@ -384,7 +390,7 @@ class PrivateKey:
 
     def __init__(self, key_type: KeyType | int, data: bytes) -> None:
         key_type = _key_type(key_type, InvalidKey)
-        data = bytes(data)
+        data = _as_bytes(data, InvalidKey, "private key")
         if len(data) != 32:
             raise InvalidKey(f"a private key is 32 bytes, not {len(data)}")
         self._signer = _signer(key_type, data)
