@@ -212,6 +212,22 @@ async def test_transfer_changes_balances(client: APIClient, devnet: Devnet, toke
     assert status.expiration == signed.transaction.expiration
 
 
+async def test_block_with_a_transaction(client: APIClient, devnet: Devnet, token_abi: ABI) -> None:
+    signed = await transfer(
+        client, devnet, token_abi, devnet.accounts["bob"], "carol", "0.0100 SYS"
+    )
+    included = (await client.send_transaction(signed)).processed.block_num
+    with anyio.fail_after(10):
+        while (await client.get_info()).head_block_num <= included:  # noqa: ASYNC110 - remote node
+            await anyio.sleep(0.1)
+    block = await client.get_block(included)
+    receipt = next(t for t in block.transactions if t.transaction_id == signed.id)
+    assert receipt.status == "executed"
+    packed = receipt.packed()
+    assert packed is not None
+    assert packed.unpack().id == signed.id
+
+
 async def test_push_transaction_and_send_transaction2(
     client: APIClient, devnet: Devnet, token_abi: ABI
 ) -> None:

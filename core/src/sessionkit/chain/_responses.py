@@ -6,8 +6,6 @@ defaults. Antelope values arrive as SessionKit types (``Name``, ``Asset``, ``Che
 
 from __future__ import annotations
 
-# msgspec reads the field annotations at run time, so the value types are real imports.
-# ruff: noqa: TC001
 from typing import Any
 
 import msgspec
@@ -18,6 +16,7 @@ from sessionkit.antelope import (
     BlockTimestamp,
     Checksum256,
     Name,
+    PackedTransaction,
     PermissionLevel,
     PublicKey,
     Signature,
@@ -25,6 +24,7 @@ from sessionkit.antelope import (
     TimePointSec,
 )
 from sessionkit.chain._tapos import TransactionHeader, transaction_header
+from sessionkit.errors import InvalidChecksum, InvalidValue, MalformedResponseError
 
 __all__ = [
     "AccountAuthorizer",
@@ -96,6 +96,29 @@ class BlockTransaction(Response, frozen=True):
     cpu_usage_us: int
     net_usage_words: int
     trx: Any
+
+    @property
+    def transaction_id(self) -> Checksum256:
+        """The transaction's id, whichever form ``trx`` has."""
+        trx_id = self.trx.get("id") if isinstance(self.trx, dict) else self.trx
+        if not isinstance(trx_id, str):
+            raise MalformedResponseError("a block transaction has no id")
+        try:
+            return Checksum256(trx_id)
+        except InvalidChecksum as exc:
+            raise MalformedResponseError(
+                f"a block transaction id is not a checksum: {exc}"
+            ) from exc
+
+    def packed(self) -> PackedTransaction | None:
+        """The packed transaction (None when the block lists only the id, for deferred ones)."""
+        if not isinstance(self.trx, dict):
+            return None
+        fields = ("signatures", "compression", "packed_context_free_data", "packed_trx")
+        try:
+            return PackedTransaction.from_json({key: self.trx.get(key) for key in fields})
+        except InvalidValue as exc:
+            raise MalformedResponseError(f"a block transaction does not parse: {exc}") from exc
 
 
 class GetBlockResponse(Response, frozen=True):
