@@ -7,6 +7,7 @@ import hashlib
 import pickle
 import subprocess
 import sys
+import types
 
 import pytest
 from sessionkit.antelope import _base58
@@ -253,12 +254,34 @@ def test_wa_key_and_signature_types_do_not_mix(k1: PrivateKey, r1: PrivateKey) -
         Signature(KeyType.WA, signature.data + b"\x00\x00").recover(digest)
 
 
-def test_ripemd160_falls_back_then_explains(monkeypatch: pytest.MonkeyPatch) -> None:
+ABC_RIPEMD160 = "8eb208f7e05d987a9b044a8e98c6b087f15a0bfc"
+
+
+def test_ripemd160_of_abc() -> None:
+    assert _base58.ripemd160(b"abc").hex() == ABC_RIPEMD160
+
+
+def test_ripemd160_falls_back_to_pycryptodome(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without OpenSSL's RIPEMD-160, PyCryptodome's is used; without both, a clear error."""
+    real_new = hashlib.new
+
     def no_ripemd(name: str, data: bytes = b"") -> object:
         raise ValueError("unsupported hash type")
 
+    class FakeRipemd:
+        @staticmethod
+        def new(data: bytes) -> object:
+            return real_new("ripemd160", data)
+
     monkeypatch.setattr(_base58.hashlib, "new", no_ripemd)
-    monkeypatch.setitem(__import__("sys").modules, "Crypto", None)
+    fake_hash = types.ModuleType("Crypto.Hash")
+    fake_hash.RIPEMD160 = FakeRipemd  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "Crypto", types.ModuleType("Crypto"))
+    monkeypatch.setitem(sys.modules, "Crypto.Hash", fake_hash)
+    assert _base58._ripemd160_function()(b"abc").hex() == ABC_RIPEMD160
+
+    monkeypatch.setitem(sys.modules, "Crypto", None)
+    monkeypatch.delitem(sys.modules, "Crypto.Hash")
     missing = _base58._ripemd160_function()
     with pytest.raises(CryptoError, match="pycryptodome"):
         missing(b"abc")
