@@ -191,6 +191,19 @@ def test_base_and_alias_cycles_raise_abi_error() -> None:
         aliased.encode("x", 1)
 
 
+def test_type_names_must_be_strings_and_not_absurdly_deep() -> None:
+    with pytest.raises(ABIError, match="string"):
+        TOKEN.encode(["transfer"], {})  # type: ignore[arg-type]
+    assert not TOKEN.has_type(5)  # type: ignore[arg-type]
+    with pytest.raises(ABIError, match="deeply"):
+        encode("uint8" + "[]" * 50_000, [])
+    chain = [{"new_type_name": f"t{i}", "type": f"t{i + 1}"} for i in range(50_000)]
+    deep_alias = ABI.from_json({"types": [*chain, {"new_type_name": "t50000", "type": "uint8"}]})
+    with pytest.raises(ABIError, match="deeply"):
+        deep_alias.encode("t0", 1)
+    assert encode("uint8" + "[]" * 20, []) == b"\x00"
+
+
 # --- recursion -------------------------------------------------------------------------------
 
 LINKED = make_abi(("node", "", [("value", "uint8"), ("next", "node?")]))

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Compiler"]
 
-_FIXED_ARRAY = re.compile(r"(.+)\[(\d{1,6})\]")
+_FIXED_ARRAY = re.compile(r"(.+)\[([0-9]{1,6})\]")
 _TRUNCATED = "unexpected end of data"
 
 
@@ -44,24 +44,32 @@ class Compiler:
         self._variants = _first_wins((v.name, v.types) for v in abi.variants)
         self._coders: dict[str, Coder] = {}
         self._building: list[str] = []
+        self._acyclic_aliases: set[str] = set()
         self._lock = threading.RLock()
 
     def coder(self, type_name: str) -> Coder:
         """The coder of ``type_name``; ``ABIError`` if it (or a type it uses) is unknown."""
-        coder = self._coders.get(type_name)
-        if coder is not None:
-            return coder
-        if not isinstance(type_name, str):
-            raise ABIError(f"a type name is a string, not {type(type_name).__name__}")
+        try:
+            return self._coders[type_name]
+        except (KeyError, TypeError):
+            if not isinstance(type_name, str):
+                raise ABIError(f"a type name is a string, not {type(type_name).__name__}") from None
         with self._lock:
             known = set(self._coders)
             try:
                 return self._compile(type_name)
+            except RecursionError:
+                self._forget_since(known)
+                raise ABIError(f"type {type_name[:80]!r} is nested too deeply") from None
             except BaseException:
-                for name in set(self._coders) - known:
-                    del self._coders[name]
-                self._building.clear()
+                self._forget_since(known)
                 raise
+
+    def _forget_since(self, known: set[str]) -> None:
+        """Drop the coders of a compile that failed: they may point at unfinished types."""
+        for name in set(self._coders) - known:
+            del self._coders[name]
+        self._building.clear()
 
     def _compile(self, type_name: str) -> Coder:
         coder = self._coders.get(type_name)
@@ -111,13 +119,15 @@ class Compiler:
         raise ABIError(f"unknown ABI type {type_name!r}")
 
     def _check_alias_chain(self, type_name: str) -> None:
+        """Reject an alias that leads back to itself through aliases only."""
         seen = {type_name}
         target = self._aliases[type_name]
-        while target in self._aliases:
+        while target in self._aliases and target not in self._acyclic_aliases:
             if target in seen:
                 raise ABIError(f"type alias {type_name!r} refers to itself through {target!r}")
             seen.add(target)
             target = self._aliases[target]
+        self._acyclic_aliases.update(seen)
 
     def _deferred(self, type_name: str) -> Coder:
         coders = self._coders
@@ -136,7 +146,7 @@ class Compiler:
             base = self._structs.get(chain[-1].base)
             if base is None:
                 raise ABIError(f"struct {chain[-1].name!r} has unknown base {chain[-1].base!r}")
-            if base in chain:
+            if any(base is seen for seen in chain):
                 raise ABIError(f"struct {struct_def.name!r} inherits from itself")
             chain.append(base)
         return [(f.name, f.type) for s in reversed(chain) for f in s.fields]
