@@ -169,3 +169,9 @@ def test_from_json_refuses_malformed_objects(value: object) -> None:
 def test_from_json_returns_instances_as_is() -> None:
     message = seal("as is", DAPP, WALLET.public_key, 12)
     assert SealedMessage.from_json(message) is message
+
+
+@pytest.mark.parametrize("message", [5, None, ["esr:"]])
+def test_only_text_or_bytes_are_sealed(message: object) -> None:
+    with pytest.raises(InvalidSealedMessage, match="str or bytes"):
+        seal(message, DAPP, WALLET.public_key, 1)  # type: ignore[arg-type]

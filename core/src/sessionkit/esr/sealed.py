@@ -183,7 +183,12 @@ def seal(
 
     ``nonce`` is random unless given; never reuse one with the same pair of keys.
     """
-    plaintext = message.encode("utf-8") if isinstance(message, str) else bytes(message)
+    if isinstance(message, str):
+        plaintext = message.encode("utf-8")
+    elif isinstance(message, bytes | bytearray | memoryview):
+        plaintext = bytes(message)
+    else:
+        raise InvalidSealedMessage(f"a message is str or bytes, not {type(message).__name__}")
     if nonce is None:
         nonce = secrets.randbits(64)
     elif type(nonce) is not int or not 0 <= nonce < _UINT64:
