@@ -1,0 +1,84 @@
+"""Transactions built by this package, accepted or refused by a real Leap node (the devnet).
+
+This is where the two choices that the reference vectors cannot settle are checked: a node
+takes ``compression: 1`` with zlib-with-header data, and it verifies signatures over the
+context-free-data digest as ``SignedTransaction.signing_digest`` computes it (sha256 of the
+packed ``bytes[]``), not over the 32 zero bytes the reference always uses.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING
+
+import pytest
+from sessionkit.antelope import (
+    ABI,
+    Action,
+    CompressionType,
+    PackedTransaction,
+    SignedTransaction,
+    Transaction,
+)
+from sessionkit.chain import ABICache, APIClient
+from sessionkit.errors import ChainAPIError
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from sessionkit.devnet import Devnet
+
+pytestmark = [pytest.mark.anyio, pytest.mark.devnet]
+
+
+@pytest.fixture
+async def client(devnet: Devnet) -> AsyncIterator[APIClient]:
+    async with APIClient(devnet.url, timeout=10.0) as client:
+        yield client
+
+
+@pytest.fixture
+async def token_abi(client: APIClient) -> ABI:
+    return await ABICache(client).get_abi("eosio.token")
+
+
+async def transfer(client: APIClient, token_abi: ABI, memo: str, **extra: object) -> Transaction:
+    info = await client.get_info()
+    unique = f"{memo} {secrets.token_hex(4)}"  # asyncio and trio runs must not be duplicates
+    data = {"from": "alice", "to": "bob", "quantity": "0.0001 SYS", "memo": unique}
+    action = Action.from_data("eosio.token", "transfer", ["alice@active"], data, token_abi)
+    return Transaction(**info.transaction_header(60).to_dict(), actions=(action,), **extra)  # type: ignore[arg-type]
+
+
+async def test_node_accepts_zlib_packed_transactions(
+    client: APIClient, devnet: Devnet, token_abi: ABI
+) -> None:
+    transaction = await transfer(client, token_abi, "zlib")
+    key = devnet.accounts["alice"].private_key
+    signed = SignedTransaction(
+        transaction, [key.sign_digest(transaction.signing_digest(devnet.chain_id))]
+    )
+    packed = PackedTransaction.from_signed(signed, CompressionType.ZLIB)
+    result = await client.send_transaction(packed)
+    assert str(result.transaction_id) == str(transaction.id)
+
+
+async def test_node_checks_signatures_over_the_context_free_data_digest(
+    client: APIClient, devnet: Devnet, token_abi: ABI
+) -> None:
+    free = Action("alice", "nonce", [], b"\x01")
+    transaction = await transfer(client, token_abi, "cfd", context_free_actions=(free,))
+    key = devnet.accounts["alice"].private_key
+    data = [b"context-free data"]
+
+    reference_digest = transaction.signing_digest(devnet.chain_id)
+    refused = SignedTransaction(transaction, [key.sign_digest(reference_digest)], data)
+    with pytest.raises(ChainAPIError) as caught:
+        await client.send_transaction(PackedTransaction.from_signed(refused))
+    assert caught.value.name == "unsatisfied_authorization"
+
+    signed = SignedTransaction(transaction, [], data)
+    signature = key.sign_digest(signed.signing_digest(devnet.chain_id))
+    accepted = SignedTransaction(transaction, [signature], data)
+    result = await client.send_transaction(PackedTransaction.from_signed(accepted))
+    assert str(result.transaction_id) == str(transaction.id)
