@@ -299,6 +299,8 @@ def test_floats() -> None:
     assert decode("float32", encode("float32", 2)) == "2.0000000"
     assert decode("float32", encode("float32", "-0")) == "-0.0000000"
     assert decode("float32", encode("float32", -1e-9)) == "-0.0000000"
+    payload_nan = struct.unpack("<d", struct.pack("<Q", 0x7FF8_0000_0000_0001))[0]
+    assert encode("float64", payload_nan) == encode("float64", "NaN")
     with pytest.raises(DecodeError, match="payload"):
         decode("float64", struct.pack("<Q", 0x7FF0_0000_0000_0001))
     for bad in ("1.5abc", "", "inf", "\u0663", "1_0", True, None, [1.0]):

@@ -144,6 +144,9 @@ def _float(size: int) -> Coder:
 
     def encode(value: Any, out: bytearray) -> None:
         number = parse_float(value)
+        if math.isnan(number):
+            out += canonical_nan
+            return
         try:
             out += pack(number)
         except OverflowError:
