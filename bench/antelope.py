@@ -4,6 +4,9 @@ Run ``uv run python bench/antelope.py``; it prints one JSON object of operations
 (each the median of several timed runs) and the wall time of importing ``sessionkit.antelope``
 in a fresh process. Targets (2 cores): sign >= 90% of the canonical ceiling (~12,000/s),
 encode_transfer >= 100,000/s, full_tx >= 8,000/s, decode_tx >= 25,000/s, import_ms <= 60.
+Two ceilings are measured in the same run for comparison: ``coincurve_sign_recoverable`` (raw
+libsecp256k1) and ``canonical_loop_ceiling`` (raw libsecp256k1 with the canonical retry loop).
+Other processes on the machine move every figure: compare figures from one run.
 """
 
 from __future__ import annotations
