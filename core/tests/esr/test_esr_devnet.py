@@ -78,6 +78,19 @@ async def test_identity_proof_signed_by_the_account_key_verifies(
     assert await verify_identity_proof(str(proof), devnet.url) == proof
 
 
+async def test_identity_proof_for_a_named_permission_verifies(
+    client: APIClient, devnet: Devnet
+) -> None:
+    transfer = devnet.permissions["erin@transfer"]
+    proof = await login_proof(client, devnet, "erin@transfer", transfer.private_key)
+    assert await proof.verify(client) == transfer.public_key
+    active_key = devnet.accounts["erin"].private_key
+    wrong = await login_proof(client, devnet, "erin@transfer", active_key)
+    with pytest.raises(IdentityProofError) as caught:
+        await wrong.verify(client)
+    assert caught.value.reason == "wrong_key"
+
+
 async def test_identity_proof_from_a_key_not_on_the_permission_fails(
     client: APIClient, devnet: Devnet
 ) -> None:
