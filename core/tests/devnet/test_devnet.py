@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -79,6 +80,32 @@ async def test_async_context_manager_starts_and_stops() -> None:
         assert info.head_block_producer == Name("eosio")
     assert not devnet.running
     wait_gone(node.pid, node.directory, timeout=1.0)
+
+
+def our_supervisors() -> list[int]:
+    """Supervisor processes started by this test process."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = (proc / "stat").read_text()
+            cmdline = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == os.getpid() and b"_supervisor.py" in cmdline and process_alive(int(proc.name)):
+            found.append(int(proc.name))
+    return found
+
+
+@pytest.mark.anyio
+async def test_cancelled_start_leaves_nothing() -> None:
+    before = our_supervisors()
+    with anyio.move_on_after(0.5) as scope:
+        await Devnet(progress=None).astart()
+    assert scope.cancelled_caught
+    assert our_supervisors() == before
 
 
 def test_multi_key_and_named_permissions(devnet: Devnet) -> None:
