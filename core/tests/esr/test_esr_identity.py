@@ -157,3 +157,49 @@ def test_any_bytes_decode_or_raise_a_sessionkit_error(data: bytes) -> None:
     except SessionKitError:
         return
     assert proof.to_abi() == data[:end]
+
+
+JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=10), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["chainId", "scope", "expiration", "signer", "signature"]),
+        JSON_VALUES,
+        max_size=5,
+    )
+)
+def test_any_json_parses_or_raises_a_sessionkit_error(changes: dict[str, Any]) -> None:
+    value = {**proof_signed_by(KEY).to_json(), **changes}
+    try:
+        proof = IdentityProof.from_json(value)
+    except SessionKitError:
+        return
+    assert IdentityProof.from_json(proof.to_json()) == proof
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["req", "sa", "sp", "ex", "sig", "cid"]),
+        st.one_of(st.text(max_size=30), st.integers(), st.none()),
+        max_size=4,
+    )
+)
+def test_any_login_payload_gives_a_proof_or_a_sessionkit_error(changes: dict[str, Any]) -> None:
+    request = SigningRequest.create_identity("https://cb.example", scope="myapp")
+    resolved = request.resolve(None, "alice@active", expiration="2030-01-01T00:00:00")
+    callback = resolved.get_callback([KEY.sign_digest(resolved.signing_digest)])
+    assert callback is not None
+    try:
+        proof = IdentityProof.from_payload({**callback.payload, **changes})
+    except SessionKitError:
+        return
+    assert proof.scope == "myapp"

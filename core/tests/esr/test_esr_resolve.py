@@ -263,3 +263,33 @@ def test_extract_signatures_never_raises_anything_else(payload: dict[str, Any]) 
     except SessionKitError:
         return
     assert len(signatures) == len({str(s) for s in signatures})
+
+
+PAYLOAD_KEYS = ["sig", "sig0", "tx", "rbn", "rid", "ex", "req", "sa", "sp", "cid", "bn"]
+
+
+def _valid_payload() -> dict[str, str]:
+    resolved = resolved_with_callback("https://cb.example")
+    callback = resolved.get_callback([KEY.sign_digest(resolved.signing_digest)], 5)
+    assert callback is not None
+    return callback.payload
+
+
+VALID_PAYLOAD = _valid_payload()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(PAYLOAD_KEYS),
+        st.one_of(st.text(max_size=30), st.integers(), st.none()),
+        max_size=6,
+    )
+)
+def test_payloads_rebuild_or_raise_a_sessionkit_error(changes: dict[str, Any]) -> None:
+    payload = {**VALID_PAYLOAD, **changes}
+    try:
+        rebuilt = ResolvedSigningRequest.from_payload(payload, ABIS)
+    except SessionKitError:
+        return
+    assert rebuilt.signer.actor == payload["sa"]
