@@ -114,3 +114,14 @@ def test_bad_definitions_are_rejected(
 def test_from_json_rejects_non_definitions(value: object) -> None:
     with pytest.raises(InvalidValue):
         ChainDefinition.from_json(value)
+
+
+def test_definitions_are_immutable() -> None:
+    with pytest.raises(AttributeError):
+        Chains.EOS.urls = ("http://evil",)  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        del Chains.EOS.name
+    assert Chains.EOS.explorer is not None
+    with pytest.raises(AttributeError):
+        Chains.EOS.explorer.prefix = "x"  # type: ignore[misc]
+    assert Chains.EOS.url == "https://eos.greymass.com"

@@ -18,14 +18,33 @@ if TYPE_CHECKING:
     from sessionkit.chain._client import APIClient
 
 
-class Explorer:
+class _Frozen:
+    """Attributes are set once, in ``__init__``: shared definitions such as ``Chains.EOS``
+    cannot be changed behind everyone's back (``with_urls`` makes a changed copy)."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def _set(self, **values: object) -> None:
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+
+class Explorer(_Frozen):
     """A block explorer: a transaction's page is ``prefix + id + suffix``."""
 
     __slots__ = ("prefix", "suffix")
 
+    prefix: str
+    suffix: str
+
     def __init__(self, prefix: str, suffix: str = "") -> None:
-        self.prefix = prefix
-        self.suffix = suffix
+        self._set(prefix=prefix, suffix=suffix)
 
     def __repr__(self) -> str:
         return f"Explorer({self.prefix!r}, {self.suffix!r})"
@@ -47,14 +66,19 @@ class Explorer:
         return {"prefix": self.prefix, "suffix": self.suffix}
 
 
-class SystemToken:
+class SystemToken(_Frozen):
     """The chain's core token: its contract and symbol (``eosio.token``, ``4,EOS``)."""
 
     __slots__ = ("contract", "symbol")
 
+    contract: Name
+    symbol: Symbol
+
     def __init__(self, contract: Name | str, symbol: Symbol | str) -> None:
-        self.contract = Name(contract)
-        self.symbol = symbol if isinstance(symbol, Symbol) else Symbol.from_string(symbol)
+        self._set(
+            contract=Name(contract),
+            symbol=symbol if isinstance(symbol, Symbol) else Symbol.from_string(symbol),
+        )
 
     def __repr__(self) -> str:
         return f"SystemToken({str(self.contract)!r}, {str(self.symbol)!r})"
@@ -72,10 +96,17 @@ class SystemToken:
         return {"contract": str(self.contract), "symbol": str(self.symbol)}
 
 
-class ChainDefinition:
+class ChainDefinition(_Frozen):
     """One chain: its id, API URL(s) in failover order, and optional display details."""
 
     __slots__ = ("explorer", "id", "logo", "name", "system_token", "urls")
+
+    id: Checksum256
+    urls: tuple[str, ...]
+    name: str | None
+    logo: str | None
+    explorer: Explorer | None
+    system_token: SystemToken | None
 
     def __init__(
         self,
@@ -90,18 +121,19 @@ class ChainDefinition:
     ) -> None:
         if (url is None) == (urls is None):
             raise InvalidValue("give a chain definition either url='https://...' or urls=[...]")
-        self.id = Checksum256(id) if not isinstance(id, Checksum256) else id
-        self.urls: tuple[str, ...] = (url,) if url is not None else tuple(urls or ())
-        if not self.urls or not all(isinstance(u, str) and u for u in self.urls):
+        all_urls = (url,) if url is not None else tuple(urls or ())
+        if not all_urls or not all(isinstance(u, str) and u for u in all_urls):
             raise InvalidValue("a chain definition needs at least one non-empty API URL")
-        self.name = name
-        self.logo = logo
-        self.explorer = (
-            Explorer(**explorer)
-            if explorer is not None and not isinstance(explorer, Explorer)
-            else explorer
+        if explorer is not None and not isinstance(explorer, Explorer):
+            explorer = Explorer(**explorer)
+        self._set(
+            id=Checksum256(id),
+            urls=all_urls,
+            name=name,
+            logo=logo,
+            explorer=explorer,
+            system_token=system_token,
         )
-        self.system_token = system_token
 
     @property
     def url(self) -> str:
