@@ -38,7 +38,7 @@ def _state_file() -> Path:
 
 
 def _print_accounts(devnet: Devnet) -> None:
-    _say("Test permissions and their keys:")
+    _say("Test permissions and their keys (PUBLISHED TEST KEYS, for this local devnet only):")
     for label, account in devnet.permissions.items():
         threshold = f" (threshold {account.threshold})" if account.threshold > 1 else ""
         _say(f"  {label}{threshold}")
@@ -58,7 +58,7 @@ def devnet_prepare(args: argparse.Namespace) -> int:
 
 def devnet_start(args: argparse.Namespace) -> int:
     """Start a detached devnet and remember it in the state file."""
-    from sessionkit.devnet import Devnet
+    from sessionkit.devnet import TEST_BALANCE, TOKEN_SUPPLY, Devnet
     from sessionkit.devnet._node import process_alive
     from sessionkit.devnet._state import DevnetState
 
@@ -82,7 +82,7 @@ def devnet_start(args: argparse.Namespace) -> int:
     ).save(path)
     _say(f"Devnet running at {devnet.url}")
     _say(f"Chain id: {devnet.chain_id}")
-    _say(f"Token: {devnet.token_symbol} on {devnet.token_contract}")
+    _say(f"Token: {TOKEN_SUPPLY} on {devnet.token_contract}, {TEST_BALANCE} per test account")
     _print_accounts(devnet)
     _say("Stop it with: sessionkit devnet stop")
     devnet.forget()
