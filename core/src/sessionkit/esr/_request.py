@@ -9,6 +9,7 @@ mutable like the reference's (``set_callback``, ``set_info_key``...); ``clone()`
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self
 
 from sessionkit.antelope import (
@@ -46,7 +47,6 @@ ChainIdLike = int | ChainName | Checksum256 | str
 
 _NULL_EXPIRATION = "1970-01-01T00:00:00"
 _PLACEHOLDER_AUTH = {"actor": PLACEHOLDER_ACTOR, "permission": PLACEHOLDER_PERMISSION}
-_IDENTITY = Name("identity")
 
 
 class RequestFlags:
@@ -56,33 +56,27 @@ class RequestFlags:
     BACKGROUND = 2
 
 
+@dataclass(frozen=True, slots=True)
 class RequestSignature:
     """The optional signature of a request by the app that made it (``request_signature``)."""
 
-    __slots__ = ("signature", "signer")
+    signer: Name
+    signature: Signature
 
-    def __init__(self, signer: Name | str, signature: Signature | str) -> None:
-        self.signer = Name(signer)
-        self.signature = (
-            signature if isinstance(signature, Signature) else Signature.from_string(signature)
-        )
+    @classmethod
+    def from_json(cls, value: object) -> Self:
+        """From ``{"signer": name, "signature": "SIG_..."}``."""
+        if not isinstance(value, Mapping) or set(value) != {"signer", "signature"}:
+            raise InvalidSigningRequest("a request signature is {signer, signature}")
+        return cls(Name.from_json(value["signer"]), Signature.from_json(value["signature"]))
 
     def to_abi(self) -> bytes:
+        """The serialized ``request_signature`` struct."""
         return self.signer.to_abi() + self.signature.to_abi()
 
     def to_json(self) -> dict[str, str]:
+        """``{"signer": ..., "signature": ...}``."""
         return {"signer": str(self.signer), "signature": str(self.signature)}
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, RequestSignature):
-            return NotImplemented
-        return self.signer == other.signer and self.signature == other.signature
-
-    def __hash__(self) -> int:
-        return hash((self.signer, self.signature))
-
-    def __repr__(self) -> str:
-        return f"RequestSignature(signer={str(self.signer)!r}, signature={str(self.signature)!r})"
 
 
 class SigningRequest:
@@ -439,11 +433,15 @@ class SigningRequest:
 
     def sign(self, private_key: PrivateKey, signer: Name | str) -> None:
         """Attach a request signature by ``signer`` (the app's account) with ``private_key``."""
-        self.signature = RequestSignature(signer, private_key.sign_digest(self.signature_digest))
+        signature = private_key.sign_digest(self.signature_digest)
+        self.signature = RequestSignature(Name(signer), signature)
 
     def set_signature(self, signer: Name | str, signature: Signature | str) -> None:
         """Attach an existing request signature."""
-        self.signature = RequestSignature(signer, signature)
+        self.signature = RequestSignature(
+            Name(signer),
+            signature if isinstance(signature, Signature) else Signature.from_string(signature),
+        )
 
     def set_callback(self, url: str, background: bool = False) -> None:
         """Set the callback URL and whether it runs in the background."""
