@@ -26,7 +26,12 @@ from sessionkit.errors import ABINotFoundError, InvalidSigningRequest, InvalidVa
 from sessionkit.esr._abi_defs import esr_abi
 from sessionkit.esr._chains import ChainName, alias_for_chain_id, chain_id_for_alias
 from sessionkit.esr._placeholders import PLACEHOLDER_ACTOR, PLACEHOLDER_PERMISSION
-from sessionkit.esr._uri import DEFAULT_MAX_PAYLOAD_SIZE, decode_payload, encode_payload
+from sessionkit.esr._uri import (
+    DEFAULT_MAX_PAYLOAD_SIZE,
+    decode_payload,
+    encode_payload,
+    inflate_payload,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -228,8 +233,6 @@ class SigningRequest:
     @classmethod
     def from_bytes(cls, data: bytes, *, max_size: int = DEFAULT_MAX_PAYLOAD_SIZE) -> Self:
         """Decode the binary form (header byte + payload) that a URI carries in base64."""
-        from sessionkit.esr._uri import inflate_payload
-
         if not data:
             raise InvalidSigningRequest("an empty byte string is not a signing request")
         payload = bytes(data[1:])
