@@ -11,10 +11,16 @@ from sessionkit.devnet._python import PYTHON_ENV_VAR
 
 APP_TEST = """\
 import pytest
+from sessionkit.devnet import Devnet
 
 @pytest.mark.devnet
 def test_uses_the_node(devnet):
     assert devnet.url
+
+@pytest.mark.devnet
+def test_starts_its_own_node():
+    with Devnet(progress=None) as devnet:
+        assert devnet.url
 """
 
 
@@ -38,7 +44,7 @@ def run_app_tests(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
 def test_unavailable_platform_skips_with_the_reason(tmp_path) -> None:
     done = run_app_tests(tmp_path, **{PYTHON_ENV_VAR: str(tmp_path / "no-python")})
     assert done.returncode == 0, done.stdout
-    assert "1 skipped" in done.stdout
+    assert "2 skipped" in done.stdout
     assert "devnet unavailable on this platform" in done.stdout
     assert PYTHON_ENV_VAR in done.stdout
 
@@ -46,7 +52,7 @@ def test_unavailable_platform_skips_with_the_reason(tmp_path) -> None:
 def test_unavailable_platform_fails_under_ci(tmp_path) -> None:
     done = run_app_tests(tmp_path, CI="true", **{PYTHON_ENV_VAR: str(tmp_path / "no-python")})
     assert done.returncode == 1, done.stdout
-    assert "1 error" in done.stdout
+    assert "1 failed, 1 error" in done.stdout
     assert "the devnet must run under CI" in done.stdout
 
 

@@ -8,7 +8,8 @@ Fixtures:
 - ``devnet`` (session scope): a running `sessionkit.devnet.Devnet`, a real local Leap node with
   a ``SYS`` token and funded test accounts (published test keys). Mark such tests
   ``@pytest.mark.devnet``. Where the platform cannot run the node the tests are skipped with
-  the reason, except under CI (``CI=true``), where they fail instead.
+  the reason, except under CI (``CI=true``), where they fail instead. The same holds for a
+  ``devnet``-marked test that starts its own `Devnet`.
 
 Disable the plugin with ``-p no:sessionkit``.
 """
@@ -38,6 +39,21 @@ def pytest_configure(config: pytest.Config) -> None:
 def in_ci() -> bool:
     """True under CI (``CI`` set to a true value), where an unavailable devnet is a failure."""
     return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """A ``devnet``-marked test that starts its own node skips like the fixture would."""
+    if item.get_closest_marker("devnet") is None:
+        return (yield)
+    from sessionkit.errors import DevnetUnavailable
+
+    try:
+        return (yield)
+    except DevnetUnavailable as exc:
+        if in_ci():
+            raise
+        pytest.skip(f"devnet unavailable on this platform: {exc}")
 
 
 @pytest.fixture(scope="session")
