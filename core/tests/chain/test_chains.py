@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 from conformance_vectors import load
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sessionkit.chain import APIClient, ChainDefinition, Chains, Explorer
 from sessionkit.errors import InvalidChecksum, InvalidValue
 
@@ -125,3 +127,41 @@ def test_definitions_are_immutable() -> None:
     with pytest.raises(AttributeError):
         Chains.EOS.explorer.prefix = "x"  # type: ignore[misc]
     assert Chains.EOS.url == "https://eos.greymass.com"
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=70),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+definition_like = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": st.just("73e4385a2708e6d7048834fbc1079f2fabb17b3c125b146af438971e90716c4d")
+        | json_values,
+        "url": st.just("https://a") | json_values,
+        "urls": st.lists(st.just("https://b") | json_values, max_size=2) | json_values,
+        "name": json_values,
+        "logo": json_values,
+        "explorer": st.fixed_dictionaries({"prefix": json_values}) | json_values,
+        "systemToken": st.fixed_dictionaries(
+            {
+                "contract": st.just("eosio.token") | json_values,
+                "symbol": st.just("4,EOS") | json_values,
+            }
+        )
+        | json_values,
+    },
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(definition_like | json_values)
+def test_from_json_gives_a_definition_or_invalid_value(value: object) -> None:
+    try:
+        chain = ChainDefinition.from_json(value)
+    except InvalidValue:
+        return
+    assert ChainDefinition.from_json(chain.to_json()) == chain

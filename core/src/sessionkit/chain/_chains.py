@@ -124,8 +124,7 @@ class ChainDefinition(_Frozen):
         all_urls = (url,) if url is not None else tuple(urls or ())
         if not all_urls or not all(isinstance(u, str) and u for u in all_urls):
             raise InvalidValue("a chain definition needs at least one non-empty API URL")
-        if explorer is not None and not isinstance(explorer, Explorer):
-            explorer = Explorer(**explorer)
+        explorer = _explorer(explorer)
         self._set(
             id=Checksum256(id),
             urls=all_urls,
@@ -179,24 +178,29 @@ class ChainDefinition(_Frozen):
 
     @classmethod
     def from_json(cls, value: object) -> ChainDefinition:
-        """From WharfKit's JSON form ``{id, url, name?, logo?, explorer?}`` (``urls`` also read)."""
+        """From WharfKit's JSON form ``{id, url, name?, logo?, explorer?}`` (``urls`` and
+        ``systemToken: {contract, symbol}`` also read). Raises ``InvalidValue`` otherwise."""
         if isinstance(value, ChainDefinition):
             return value
-        if not isinstance(value, Mapping) or "id" not in value:
-            raise InvalidValue("a chain definition is an object with at least 'id' and 'url'")
+        if not isinstance(value, Mapping):
+            raise InvalidValue("a chain definition is an object with 'id' and 'url'")
+        chain_id = value.get("id")
+        if not isinstance(chain_id, str | Checksum256):
+            raise InvalidValue("a chain definition needs its 'id' (64 hex digits)")
         urls = value.get("urls")
-        logo = value.get("logo")
-        if isinstance(logo, Mapping):
-            logo = logo.get("light") or logo.get("dark")
-        token = value.get("systemToken") or value.get("system_token")
+        if urls is not None and (isinstance(urls, str) or not isinstance(urls, list)):
+            raise InvalidValue("'urls' of a chain definition is a list of URLs")
+        url = value.get("url")
+        if urls is None and not isinstance(url, str):
+            raise InvalidValue("a chain definition needs its API 'url'")
         return cls(
-            str(value["id"]),
-            None if urls else value.get("url"),
-            urls=list(urls) if urls else None,
-            name=value.get("name"),
-            logo=logo if isinstance(logo, str) else None,
-            explorer=value.get("explorer"),
-            system_token=SystemToken(token["contract"], token["symbol"]) if token else None,
+            chain_id,
+            url if urls is None else None,
+            urls=urls,
+            name=_optional_text(value, "name"),
+            logo=_logo(value.get("logo")),
+            explorer=_explorer(value.get("explorer")),
+            system_token=_system_token(value.get("systemToken", value.get("system_token"))),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -213,6 +217,44 @@ class ChainDefinition(_Frozen):
         if self.system_token is not None:
             data["systemToken"] = self.system_token.to_json()
         return data
+
+
+def _optional_text(value: Mapping[str, Any], key: str) -> str | None:
+    text = value.get(key)
+    if text is not None and not isinstance(text, str):
+        raise InvalidValue(f"'{key}' of a chain definition is a string")
+    return text
+
+
+def _logo(value: object) -> str | None:
+    """WharfKit's logo: a URL, or ``{light, dark}`` URLs (the light one is kept)."""
+    if isinstance(value, Mapping):
+        value = value.get("light") or value.get("dark")
+    if value is not None and not isinstance(value, str):
+        raise InvalidValue("'logo' of a chain definition is a URL or {light, dark}")
+    return value
+
+
+def _explorer(value: object) -> Explorer | None:
+    if value is None or isinstance(value, Explorer):
+        return value
+    if not isinstance(value, Mapping):
+        raise InvalidValue("'explorer' of a chain definition is {prefix, suffix}")
+    prefix, suffix = value.get("prefix"), value.get("suffix", "")
+    if not isinstance(prefix, str) or not isinstance(suffix, str):
+        raise InvalidValue("'explorer' of a chain definition is {prefix, suffix} strings")
+    return Explorer(prefix, suffix)
+
+
+def _system_token(value: object) -> SystemToken | None:
+    if value is None or isinstance(value, SystemToken):
+        return value
+    if not isinstance(value, Mapping):
+        raise InvalidValue("'systemToken' of a chain definition is {contract, symbol}")
+    contract, symbol = value.get("contract"), value.get("symbol")
+    if not isinstance(contract, str) or not isinstance(symbol, str):
+        raise InvalidValue("'systemToken' of a chain definition is {contract, symbol} strings")
+    return SystemToken(contract, symbol)
 
 
 def _chain(
