@@ -229,7 +229,7 @@ class APIClient:
         lower_bound: object | None = None,
         upper_bound: object | None = None,
         limit: int = 10,
-        index_position: str | None = None,
+        index_position: str | int | None = None,
         key_type: str | None = None,
         reverse: bool = False,
         show_payer: bool = False,
