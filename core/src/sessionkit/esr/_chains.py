@@ -8,6 +8,7 @@ wallet. Alias 0 means "any chain" (a multi-chain request).
 from __future__ import annotations
 
 from enum import IntEnum
+from functools import cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -60,6 +61,7 @@ CHAIN_ALIASES: Mapping[int, str] = MappingProxyType(
 _ALIAS_BY_ID: Mapping[str, int] = MappingProxyType({v: k for k, v in CHAIN_ALIASES.items()})
 
 
+@cache
 def chain_id_for_alias(alias: int) -> Checksum256:
     """The chain id of an alias; raises ``InvalidSigningRequest`` for 0 or an unknown one."""
     from sessionkit.antelope import Checksum256
