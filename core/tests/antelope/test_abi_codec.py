@@ -417,6 +417,22 @@ def test_binary_extensions_may_be_absent_only_at_the_end() -> None:
         CUSTOM.encode("extensions", {"b": "x"})
 
 
+def test_every_truncation_point_of_binary_extensions() -> None:
+    full = {"a": 1, "b": "xy", "c": {"x": 1, "y": 2}, "d": "4,EOS"}
+    data = CUSTOM.encode("extensions", full)
+    boundaries = {4: "a", 7: "b", 15: "c", 23: "d"}  # end offset of each field
+    present: dict[str, Any] = {}
+    for end in range(len(data) + 1):
+        if end in boundaries:
+            present[boundaries[end]] = full[boundaries[end]]
+            expected = {key: present.get(key) for key in full}
+            assert CUSTOM.decode("extensions", data[:end]) == expected
+            assert CUSTOM.encode("extensions", expected) == data[:end]
+        else:
+            with pytest.raises(DecodeError):
+                CUSTOM.decode("extensions", data[:end])
+
+
 def test_an_extension_outside_a_struct() -> None:
     assert encode("uint8$", None) == b""
     assert decode("uint8$", b"") is None
