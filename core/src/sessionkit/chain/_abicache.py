@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from sessionkit.antelope import Name
+from sessionkit.antelope import ABI, Name
 from sessionkit.errors import (
     ABINotFoundError,
     ChainAPIError,
@@ -18,7 +18,6 @@ from sessionkit.errors import (
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-    from sessionkit.antelope import ABI
     from sessionkit.chain._client import APIClient
 
 #: ABI lists that ``set_abi(..., merge=True)`` merges, and the field naming an entry in each.
@@ -116,8 +115,6 @@ class ABICache:
             raise ABINotFoundError(
                 f"ABI for {key} could not be loaded: the account has no contract"
             )
-        from sessionkit.antelope import ABI
-
         try:
             return ABI.from_bytes(response.abi)
         except SessionKitError as exc:
@@ -129,7 +126,6 @@ class ABICache:
         self,
         account: Name | str,
         abi: ABI | Mapping[str, Any] | str | bytes,
-        *,
         merge: bool = False,
     ) -> None:
         """Cache ``abi`` for ``account``; with ``merge`` add its entries to the cached ABI.
@@ -138,8 +134,6 @@ class ABICache:
         ``new_type_name``, ricardian clauses: ``id``) is not there yet; the version comes from
         the new ABI. Unlike WharfKit, error messages and ABI extensions are kept too.
         """
-        from sessionkit.antelope import ABI
-
         key = str(Name(account))
         new = (
             abi
@@ -162,8 +156,6 @@ class ABICache:
 
 def merge_abis(existing: ABI, new: ABI) -> ABI:
     """``existing`` plus the entries of ``new`` it lacks (by name), with ``new``'s version."""
-    from sessionkit.antelope import ABI
-
     old_json = existing.to_json()
     new_json = new.to_json()
     merged = dict(old_json)

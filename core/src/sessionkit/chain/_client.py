@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 import httpx
 import msgspec
 
-from sessionkit.antelope import Asset, Checksum256, Name, PermissionLevel, PublicKey
+from sessionkit.antelope import (
+    ABI,
+    Asset,
+    Checksum256,
+    Name,
+    PackedTransaction,
+    PermissionLevel,
+    PublicKey,
+    SignedTransaction,
+)
 from sessionkit.chain import _json
 from sessionkit.chain._failover import Endpoints, display_url
 from sessionkit.chain._responses import (
@@ -37,8 +46,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from types import TracebackType
     from typing import TypeAlias
-
-    from sessionkit.antelope import PackedTransaction, SignedTransaction
 
     AnyTransaction: TypeAlias = PackedTransaction | SignedTransaction
 
@@ -198,8 +205,6 @@ class APIClient:
         abi_json = bytes(raw.abi)
         if abi_json.strip() == b"null":
             return GetAbiResponse(account_name=raw.account_name)
-        from sessionkit.antelope import ABI
-
         try:
             abi = ABI.from_json(abi_json)
         except SessionKitError as exc:
@@ -370,8 +375,6 @@ def _authorizer(value: PermissionLevel | Name | str) -> object:
 
 
 def _packed(transaction: AnyTransaction) -> PackedTransaction:
-    from sessionkit.antelope import PackedTransaction, SignedTransaction
-
     if isinstance(transaction, PackedTransaction):
         return transaction
     if isinstance(transaction, SignedTransaction):
