@@ -14,7 +14,7 @@ from sessionkit.antelope._asset import Asset
 from sessionkit.antelope._checksum import Checksum256
 from sessionkit.antelope._keys import PublicKey
 from sessionkit.antelope._name import Name
-from sessionkit.errors import ABIError, DecodeError, EncodeError
+from sessionkit.errors import ABIError, DecodeError, EncodeError, InvalidName
 
 ABIS = load("abi.json")["abis"]
 TOKEN = ABI.from_json(ABIS["eosio.token"])
@@ -338,8 +338,9 @@ def test_value_types_are_accepted_on_encode() -> None:
 
 
 def test_primitive_errors_become_encode_errors_with_a_path() -> None:
-    with pytest.raises(EncodeError, match=r"transfer\.to: .*Antelope name"):
+    with pytest.raises(EncodeError, match=r"transfer\.to: .*Antelope name") as caught:
         TOKEN.encode("transfer", {**TRANSFER, "to": "Bob"})
+    assert isinstance(caught.value.__cause__, InvalidName)
     with pytest.raises(EncodeError, match=r"transfer\.quantity"):
         TOKEN.encode("transfer", {**TRANSFER, "quantity": "1 eos"})
 

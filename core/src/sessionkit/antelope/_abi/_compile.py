@@ -4,6 +4,10 @@ A type name is resolved like the reference does: suffixes first (``$`` binary ex
 ``?`` optional, ``[]`` array, plus ``[N]`` fixed arrays), then an alias from ``types``, a
 struct, a variant, and finally a builtin. Recursive types compile to a small indirection
 that looks the finished coder up at call time.
+
+A binary extension field (``T$``) that is None or missing is left out of the encoding, and
+with it every later field; when the data ends before it, it decodes as None. (So an absent
+``T?$`` and a present-but-null one both read back as None and encode as absent.)
 """
 
 from __future__ import annotations
@@ -176,7 +180,7 @@ def _struct(name: str, head: list[_Field], tail: list[_Field]) -> Coder:
     head_decoders = [(f.name, f.coder.decode) for f in head]
 
     def encode(value: Any, out: bytearray) -> None:
-        if not isinstance(value, Mapping):
+        if type(value) is not dict and not isinstance(value, Mapping):
             raise EncodeError(f"expected an object for struct {name!r}, got {type(value).__name__}")
         get = value.get
         for field_name, field_encode, nullable in head_fields:
@@ -186,7 +190,8 @@ def _struct(name: str, head: list[_Field], tail: list[_Field]) -> Coder:
             try:
                 field_encode(item, out)
             except EncodeError as exc:
-                raise located(exc, "." + field_name) from None
+                located(exc, "." + field_name)
+                raise
         if tail:
             _encode_tail(tail, get, out)
 
@@ -196,7 +201,8 @@ def _struct(name: str, head: list[_Field], tail: list[_Field]) -> Coder:
             try:
                 result[field_name], pos = field_decode(data, pos)
             except DecodeError as exc:
-                raise located(exc, "." + field_name) from None
+                located(exc, "." + field_name)
+                raise
             except struct.error:
                 raise located(DecodeError(_TRUNCATED), "." + field_name) from None
         if tail:
@@ -222,7 +228,8 @@ def _encode_tail(tail: list[_Field], get: Any, out: bytearray) -> None:
         try:
             field.coder.encode(item, out)
         except EncodeError as exc:
-            raise located(exc, "." + field.name) from None
+            located(exc, "." + field.name)
+            raise
 
 
 def _decode_tail(tail: list[_Field], data: bytes, pos: int, result: dict[str, Any]) -> int:
@@ -234,7 +241,8 @@ def _decode_tail(tail: list[_Field], data: bytes, pos: int, result: dict[str, An
         try:
             result[field.name], pos = field.coder.decode(data, pos)
         except DecodeError as exc:
-            raise located(exc, "." + field.name) from None
+            located(exc, "." + field.name)
+            raise
         except struct.error:
             raise located(DecodeError(_TRUNCATED), "." + field.name) from None
     return pos
@@ -290,7 +298,8 @@ def _encode_items(items: list[Any] | tuple[Any, ...], encode: Any, out: bytearra
         try:
             encode(item, out)
         except EncodeError as exc:
-            raise located(exc, f"[{index}]") from None
+            located(exc, f"[{index}]")
+            raise
 
 
 def _decode_items(count: int, decode: Any, data: bytes, pos: int) -> tuple[list[Any], int]:
@@ -299,7 +308,8 @@ def _decode_items(count: int, decode: Any, data: bytes, pos: int) -> tuple[list[
         try:
             item, pos = decode(data, pos)
         except DecodeError as exc:
-            raise located(exc, f"[{index}]") from None
+            located(exc, f"[{index}]")
+            raise
         except struct.error:
             raise located(DecodeError(_TRUNCATED), f"[{index}]") from None
         items.append(item)
@@ -307,6 +317,11 @@ def _decode_items(count: int, decode: Any, data: bytes, pos: int) -> tuple[list[
 
 
 def _array(inner: Coder) -> Coder:
+    """``T[]``: a varuint32 count, then the items.
+
+    A count larger than the bytes left is rejected before reading, so garbage cannot make the
+    decoder loop for billions of items (an array of empty structs is the only casualty).
+    """
     inner_encode, inner_decode = inner
 
     def encode(value: Any, out: bytearray) -> None:
@@ -354,7 +369,8 @@ def _variant(name: str, types: tuple[str, ...], coders: list[Coder]) -> Coder:
         try:
             coders[index].encode(value[1], out)
         except EncodeError as exc:
-            raise located(exc, f"<{value[0]}>") from None
+            located(exc, f"<{value[0]}>")
+            raise
 
     def decode(data: bytes, pos: int) -> tuple[Any, int]:
         index, pos = read_varuint32(data, pos)
@@ -363,7 +379,8 @@ def _variant(name: str, types: tuple[str, ...], coders: list[Coder]) -> Coder:
         try:
             value, pos = coders[index].decode(data, pos)
         except DecodeError as exc:
-            raise located(exc, f"<{types[index]}>") from None
+            located(exc, f"<{types[index]}>")
+            raise
         except struct.error:
             raise located(DecodeError(_TRUNCATED), f"<{types[index]}>") from None
         return [types[index], value], pos
