@@ -446,6 +446,11 @@ def test_decode_accepts_any_bytes_like_and_rejects_trailing_bytes() -> None:
     assert TOKEN.decode("transfer", memoryview(data)) == TRANSFER
     with pytest.raises(DecodeError, match="1 unexpected bytes"):
         TOKEN.decode("transfer", data + b"\x00")
+    for not_bytes in ("00", 5, None):
+        with pytest.raises(DecodeError, match="expected bytes"):
+            TOKEN.decode("transfer", not_bytes)  # type: ignore[arg-type]
+    with pytest.raises(DecodeError, match="expected bytes"):
+        ABI.from_bytes("0e656f73")  # type: ignore[arg-type]
 
 
 def test_decode_partial_reads_from_a_position() -> None:

@@ -170,7 +170,7 @@ class ABI(msgspec.Struct, frozen=True, dict=True):
     def decode(self, type_name: str, data: bytes | bytearray | memoryview) -> Any:
         """The JSON form of ``data``, which must hold exactly one ``type_name`` value."""
         if type(data) is not bytes:
-            data = bytes(data)
+            data = _as_bytes(data, type_name)
         value, pos = self.decode_partial(type_name, data)
         if pos != len(data):
             extra = len(data) - pos
@@ -183,7 +183,7 @@ class ABI(msgspec.Struct, frozen=True, dict=True):
         """Decode one ``type_name`` value at ``pos``; return it and the position after it."""
         decode = self._compiler.coder(type_name).decode
         if type(data) is not bytes:
-            data = bytes(data)
+            data = _as_bytes(data, type_name)
         if not 0 <= pos <= len(data):
             raise DecodeError(f"{type_name}: position {pos} is outside the data")
         try:
@@ -218,3 +218,9 @@ class ABI(msgspec.Struct, frozen=True, dict=True):
         except ABIError:
             return False
         return True
+
+
+def _as_bytes(data: object, type_name: str) -> bytes:
+    if isinstance(data, bytes | bytearray | memoryview):
+        return bytes(data)
+    raise DecodeError(f"{type_name}: expected bytes to decode, got {type(data).__name__}")
