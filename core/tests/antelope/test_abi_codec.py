@@ -14,6 +14,7 @@ from sessionkit.antelope._asset import Asset
 from sessionkit.antelope._checksum import Checksum256
 from sessionkit.antelope._keys import PublicKey
 from sessionkit.antelope._name import Name
+from sessionkit.antelope._permission import PermissionLevel
 from sessionkit.errors import ABIError, DecodeError, EncodeError, InvalidName
 
 ABIS = load("abi.json")["abis"]
@@ -335,6 +336,18 @@ def test_value_types_are_accepted_on_encode() -> None:
     assert TOKEN.encode("transfer", {**TRANSFER, "from": Name("alice")}) == TOKEN.encode(
         "transfer", TRANSFER
     )
+
+
+def test_value_types_with_a_json_object_fill_structs() -> None:
+    level = PermissionLevel("alice", "active")
+    as_json = SYSTEM.encode("permission_level", level.to_json())
+    assert SYSTEM.encode("permission_level", level) == as_json
+    weight = {"permission": level, "weight": 1}
+    assert SYSTEM.encode("permission_level_weight", weight)[:16] == as_json
+    with pytest.raises(EncodeError, match="expected an object"):
+        SYSTEM.encode("permission_level", Name("alice"))
+    with pytest.raises(EncodeError, match="expected an object"):
+        SYSTEM.encode("permission_level", PermissionLevel)
 
 
 def test_primitive_errors_become_encode_errors_with_a_path() -> None:

@@ -120,7 +120,7 @@ class Compiler:
         builtin = builtin_coder(type_name)
         if builtin is not None:
             return builtin
-        raise ABIError(f"unknown ABI type {type_name!r}")
+        raise ABIError(f"unknown ABI type {type_name[:100]!r}")
 
     def _check_alias_chain(self, type_name: str) -> None:
         """Reject an alias that leads back to itself through aliases only."""
@@ -181,7 +181,7 @@ def _struct(name: str, head: list[_Field], tail: list[_Field]) -> Coder:
 
     def encode(value: Any, out: bytearray) -> None:
         if type(value) is not dict and not isinstance(value, Mapping):
-            raise EncodeError(f"expected an object for struct {name!r}, got {type(value).__name__}")
+            value = _as_mapping(value, name)
         get = value.get
         for field_name, field_encode, nullable in head_fields:
             item = get(field_name)
@@ -210,6 +210,16 @@ def _struct(name: str, head: list[_Field], tail: list[_Field]) -> Coder:
         return result, pos
 
     return Coder(encode, decode)
+
+
+def _as_mapping(value: Any, struct_name: str) -> Mapping[str, Any]:
+    """A value type's JSON object (``PermissionLevel`` for ``permission_level``...)."""
+    to_json = getattr(value, "to_json", None)
+    as_json = to_json() if callable(to_json) and not isinstance(value, type) else None
+    if not isinstance(as_json, Mapping):
+        kind = type(value).__name__
+        raise EncodeError(f"expected an object for struct {struct_name!r}, got {kind}")
+    return as_json
 
 
 def _encode_tail(tail: list[_Field], get: Any, out: bytearray) -> None:
