@@ -21,12 +21,10 @@ import contextlib
 import ctypes
 import json
 import os
-import select
 import shutil
 import signal
 import subprocess
 import sys
-import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -49,15 +47,10 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
     raise _Stop
 
 
-def _signal_group(pgid: int, signum: int) -> bool:
-    """Send ``signum`` to a process group; False if the group no longer exists."""
-    try:
+def _signal_group(pgid: int, signum: int) -> None:
+    """Send ``signum`` to a process group, if it still exists."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signum)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return False
-    return True
 
 
 def stop_node(node: subprocess.Popen[bytes], timeout: float) -> None:
@@ -73,18 +66,10 @@ def stop_node(node: subprocess.Popen[bytes], timeout: float) -> None:
     _signal_group(node.pid, signal.SIGKILL)
 
 
-def _wait_attached(node: subprocess.Popen[bytes]) -> None:
-    """Block until standard input is closed; a signal also ends the wait."""
-    stdin = sys.stdin.buffer
-    while True:
-        readable, _, _ = select.select([stdin], [], [], 1.0)
-        if readable and not os.read(stdin.fileno(), 4096):
-            return
-
-
-def _wait_detached(node: subprocess.Popen[bytes]) -> None:
-    while node.poll() is None:
-        time.sleep(0.2)
+def _wait_for_end_of_input() -> None:
+    """Block until standard input is closed (a signal also ends the wait, via `_Stop`)."""
+    while os.read(sys.stdin.fileno(), 4096):
+        pass
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,9 +98,9 @@ def main(argv: list[str] | None = None) -> int:
             )
         print(json.dumps({"pid": node.pid}), flush=True)
         if args.detached:
-            _wait_detached(node)
+            node.wait()
         else:
-            _wait_attached(node)
+            _wait_for_end_of_input()
     except _Stop:
         pass
     finally:
