@@ -205,6 +205,4 @@ def _run(argv: list[str], what: str, hint: str = "see the output below") -> None
         output = (done.stdout + done.stderr).strip().splitlines()
         errors = [line for line in output if "WARNING: Location" not in line]
         tail = "\n".join(errors[-20:])
-        raise DevnetError(
-            f"could not {what} (exit status {done.returncode}); {hint}:\n{tail}"
-        )
+        raise DevnetError(f"could not {what} (exit status {done.returncode}); {hint}:\n{tail}")
