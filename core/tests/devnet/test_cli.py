@@ -54,6 +54,14 @@ def test_status_and_stop_without_a_devnet(tmp_path) -> None:
     assert "No devnet is running" in stop.stdout
 
 
+def test_unavailable_platform_is_a_clear_error(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("SESSIONKIT_DEVNET_PYTHON", str(tmp_path / "no-python"))
+    done = run_cli("devnet", "prepare", state_dir=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.startswith("sessionkit: error: SESSIONKIT_DEVNET_PYTHON=")
+    assert "Traceback" not in done.stderr
+
+
 @pytest.mark.devnet
 def test_prepare_reports_the_ready_environment(tmp_path) -> None:
     done = run_cli("devnet", "prepare", state_dir=tmp_path)
