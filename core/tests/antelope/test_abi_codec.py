@@ -128,6 +128,12 @@ def test_to_bytes_rejects_an_action_name_the_chain_cannot_hold() -> None:
         abi.to_bytes()
 
 
+def test_repr_summarises_the_abi() -> None:
+    assert repr(TOKEN) == (
+        "ABI('eosio::abi/1.1', 0 types, 8 structs, 6 actions, 2 tables, 0 variants)"
+    )
+
+
 def test_abi_is_immutable_and_hashable() -> None:
     with pytest.raises(AttributeError):
         TOKEN.version = "eosio::abi/1.2"  # type: ignore[misc]
@@ -471,6 +477,8 @@ def test_decode_partial_reads_from_a_position() -> None:
     assert decode_partial_string(data) == ("ab", 4)
     with pytest.raises(DecodeError, match="outside"):
         TOKEN.decode_partial("string", data, 99)
+    with pytest.raises(DecodeError, match="outside"):
+        TOKEN.decode_partial("string", data, "1")  # type: ignore[arg-type]
 
 
 def decode_partial_string(data: bytes) -> tuple[Any, int]:

@@ -118,6 +118,13 @@ class ABI(msgspec.Struct, frozen=True, dict=True):
         if not isinstance(self.version, str) or not self.version.startswith(_VERSION_PREFIX):
             raise ABIError(f"unsupported ABI version {self.version!r}: expected eosio::abi/1.x")
 
+    def __repr__(self) -> str:
+        sizes = ", ".join(
+            f"{len(getattr(self, section))} {section}"
+            for section in ("types", "structs", "actions", "tables", "variants")
+        )
+        return f"ABI({self.version!r}, {sizes})"
+
     @classmethod
     def from_json(cls, value: dict[str, Any] | str | bytes | ABI) -> Self:
         """An ABI from its JSON text or parsed JSON (``get_abi``'s ``abi`` field)."""
@@ -184,7 +191,7 @@ class ABI(msgspec.Struct, frozen=True, dict=True):
         decode = self._compiler.coder(type_name).decode
         if type(data) is not bytes:
             data = _as_bytes(data, type_name)
-        if not 0 <= pos <= len(data):
+        if not isinstance(pos, int) or not 0 <= pos <= len(data):
             raise DecodeError(f"{type_name}: position {pos} is outside the data")
         try:
             return decode(data, pos)
