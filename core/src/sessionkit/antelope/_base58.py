@@ -31,9 +31,11 @@ __all__ = [
 
 ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _INDEX = {char: index for index, char in enumerate(ALPHABET)}
-# Two base58 digits per division step: half as many big-integer divisions as one at a time.
+# Four base58 digits per big-integer division (58^4 still fits one CPython digit), looked up
+# two at a time: a quarter of the big divisions of the digit-by-digit loop.
 _PAIRS = tuple(high + low for high in ALPHABET for low in ALPHABET)
 _PAIR_BASE = 58 * 58
+_QUAD_BASE = _PAIR_BASE * _PAIR_BASE
 _WIF_VERSION = 0x80
 
 
@@ -45,11 +47,17 @@ def _ripemd160_function() -> Callable[[bytes], bytes]:
     that ships its own implementation; without either, key strings cannot be checked.
     """
     try:
-        hashlib.new("ripemd160", b"")
+        prototype = hashlib.new("ripemd160")
     except ValueError:
         pass
     else:
-        return lambda data: hashlib.new("ripemd160", data).digest()
+
+        def openssl_ripemd160(data: bytes) -> bytes:
+            digest = prototype.copy()  # copying skips OpenSSL's algorithm lookup
+            digest.update(data)
+            return digest.digest()
+
+        return openssl_ripemd160
     try:
         from Crypto.Hash import RIPEMD160  # type: ignore[import-not-found]
     except ImportError:
@@ -79,8 +87,10 @@ def encode(data: bytes) -> str:
     pairs: list[str] = []
     append = pairs.append
     while number:
-        number, remainder = divmod(number, _PAIR_BASE)
-        append(_PAIRS[remainder])
+        number, quad = divmod(number, _QUAD_BASE)
+        high, low = divmod(quad, _PAIR_BASE)
+        append(_PAIRS[low])
+        append(_PAIRS[high])
     pairs.reverse()
     zeros = len(data) - len(data.lstrip(b"\0"))
     return "1" * zeros + "".join(pairs).lstrip("1")
