@@ -7,13 +7,22 @@ that ``import sessionkit`` stays cheap.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from sessionkit import errors
 
-try:
-    __version__ = version("sessionkit")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without metadata
-    __version__ = "0.0.0"
-
 __all__ = ["__version__", "errors"]
+
+
+def __getattr__(name: str) -> Any:
+    # importlib.metadata costs ~25 ms to import: read the version only when someone asks.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value = version("sessionkit")
+        except PackageNotFoundError:  # pragma: no cover - a source tree without metadata
+            value = "0.0.0"
+        globals()["__version__"] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
