@@ -20,7 +20,9 @@ from sessionkit.errors import ChainConnectionError, DevnetError
 
 pytestmark = pytest.mark.devnet
 
-STARTUP_BUDGET_S = 5.0
+# The 5 s start-to-ready target is measured by bench/devnet.py (about 1.5 s here); this looser
+# bound catches a stall without failing on a machine that is busy with other work.
+STARTUP_BUDGET_S = 10.0
 
 
 def wait_gone(pid: int, directory: Path, timeout: float = 10.0) -> None:
