@@ -1,0 +1,77 @@
+"""Imports run one way (design.md): antelope <- chain <- esr <- kit <- cli, testing, devnet.
+
+Plugins import only the public sessionkit API, never a private module, and never each other;
+the core never imports a plugin.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CORE = ROOT / "core" / "src" / "sessionkit"
+PLUGINS = sorted((ROOT / "plugins").glob("*/src/*"))
+
+# What each layer may import from inside sessionkit (besides itself and sessionkit.errors).
+ALLOWED: dict[str, set[str]] = {
+    "antelope": set(),
+    "chain": {"antelope"},
+    "esr": {"antelope", "chain"},
+}
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every absolute module a file imports (top-level or inside functions)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def sessionkit_layer(module: str) -> str | None:
+    parts = module.split(".")
+    if parts[0] != "sessionkit":
+        return None
+    return parts[1] if len(parts) > 1 else ""
+
+
+@pytest.mark.parametrize("layer", sorted(ALLOWED))
+def test_lower_layers_never_import_upper_ones(layer: str) -> None:
+    allowed = ALLOWED[layer] | {layer, "errors"}
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in sorted((CORE / layer).rglob("*.py"))
+        for module in imported_modules(path)
+        if (target := sessionkit_layer(module)) is not None and target not in allowed
+    ]
+    assert offenders == []
+
+
+def test_core_never_imports_a_plugin() -> None:
+    plugin_modules = {path.name for path in PLUGINS}
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in sorted(CORE.rglob("*.py"))
+        for module in imported_modules(path)
+        if module.split(".")[0] in plugin_modules
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("plugin", PLUGINS, ids=lambda path: path.name)
+def test_plugins_use_only_public_api(plugin: Path) -> None:
+    others = {path.name for path in PLUGINS} - {plugin.name}
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in sorted(plugin.rglob("*.py"))
+        for module in imported_modules(path)
+        if module.split(".")[0] in others
+        or (module.startswith("sessionkit") and any(p.startswith("_") for p in module.split(".")))
+    ]
+    assert offenders == []
