@@ -14,10 +14,11 @@ from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from sessionkit.antelope._prim_varint import encode_varuint32, read_varuint32
 from sessionkit.errors import DecodeError, EncodeError, InvalidValue
 
 from ._floats import js_number_string, js_to_fixed7, parse_float
-from ._io import Coder, read_exact, read_varuint32, varuint32_bytes
+from ._io import Coder, read_exact
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -95,7 +96,7 @@ def _varuint32() -> Coder:
             value = _to_int(value, "varuint32")
         if not 0 <= value <= 0xFFFF_FFFF:
             raise _out_of_range(value, 0, "varuint32")
-        out += varuint32_bytes(value)
+        out += encode_varuint32(value)
 
     return Coder(encode, read_varuint32)
 
@@ -108,7 +109,7 @@ def _varint32() -> Coder:
             value = _to_int(value, "varint32")
         if not low <= value <= high:
             raise _out_of_range(value, low, "varint32")
-        out += varuint32_bytes(((value << 1) ^ (value >> 31)) & 0xFFFF_FFFF)
+        out += encode_varuint32(((value << 1) ^ (value >> 31)) & 0xFFFF_FFFF)
 
     def decode(data: bytes, pos: int) -> tuple[Any, int]:
         zigzag, pos = read_varuint32(data, pos)
@@ -187,7 +188,7 @@ def _bytes() -> Coder:
         raw = _raw_bytes(value, "bytes")
         if len(raw) > 0xFFFF_FFFF:
             raise EncodeError("bytes longer than 2**32 - 1")
-        out += varuint32_bytes(len(raw))
+        out += encode_varuint32(len(raw))
         out += raw
 
     def decode(data: bytes, pos: int) -> tuple[Any, int]:
@@ -207,7 +208,7 @@ def _string() -> Coder:
             raw = value.encode()
         except UnicodeEncodeError:
             raise EncodeError("string is not valid unicode (lone surrogate)") from None
-        out += varuint32_bytes(len(raw))
+        out += encode_varuint32(len(raw))
         out += raw
 
     def decode(data: bytes, pos: int) -> tuple[Any, int]:

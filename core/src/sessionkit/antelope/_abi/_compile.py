@@ -18,10 +18,11 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from sessionkit.antelope._prim_varint import encode_varuint32, read_varuint32
 from sessionkit.errors import ABIError, DecodeError, EncodeError
 
 from ._builtins import builtin_coder
-from ._io import Coder, located, read_varuint32, varuint32_bytes
+from ._io import Coder, located
 
 if TYPE_CHECKING:
     from ._model import ABI, AbiStruct
@@ -336,7 +337,7 @@ def _array(inner: Coder) -> Coder:
 
     def encode(value: Any, out: bytearray) -> None:
         items = _check_array(value)
-        out += varuint32_bytes(len(items))
+        out += encode_varuint32(len(items))
         _encode_items(items, inner_encode, out)
 
     def decode(data: bytes, pos: int) -> tuple[Any, int]:
@@ -375,7 +376,7 @@ def _variant(name: str, types: tuple[str, ...], coders: list[Coder]) -> Coder:
         index = index_of.get(value[0])
         if index is None:
             raise EncodeError(f"unknown type {value[0]!r} for variant {name!r}: expected {choices}")
-        out += varuint32_bytes(index)
+        out += encode_varuint32(index)
         try:
             coders[index].encode(value[1], out)
         except EncodeError as exc:
