@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import secrets
 from enum import IntEnum
-from typing import TYPE_CHECKING, Final, Self
+from typing import TYPE_CHECKING, ClassVar, Final, Self
 
 from sessionkit.antelope import _base58, _k1, _webauthn
 from sessionkit.errors import (
@@ -81,58 +81,75 @@ def _digest(digest: object) -> bytes:
     return raw
 
 
-def _split_prefixed(
+def _check_text(text: object, limit: int, error: type[InvalidValue], what: str) -> str:
+    """``text`` if it is a string of at most ``limit`` characters; errors never quote it."""
+    if not isinstance(text, str):
+        raise error(f"a {what} string is expected, not {type(text).__name__}")
+    if len(text) > limit:
+        raise error(f"not a {what}: far too long")
+    return text
+
+
+def _decode_prefixed(
     text: str, prefix: str, error: type[InvalidValue], what: str
-) -> tuple[KeyType, str]:
-    """The key type and base58 body of ``PREFIX_TYPE_BODY``."""
+) -> tuple[KeyType, bytes]:
+    """The key type and data of ``PREFIX_TYPE_<base58>``, its checksum checked."""
     parts = text.split("_")
     if len(parts) != 3 or parts[0] != prefix:
-        raise error(f"not {what}: expected {prefix}_<type>_<base58>, type K1, R1 or WA")
+        raise error(f"not a {what}: expected {prefix}_<type>_<base58>, type K1, R1 or WA")
     key_type = _TYPE_NAMES.get(parts[1])
     if key_type is None:
-        raise error(f"not {what}: unknown key type, expected K1, R1 or WA")
-    return key_type, parts[2]
+        raise error(f"not a {what}: unknown key type, expected K1, R1 or WA")
+    return key_type, _base58.decode_check(parts[2], key_type.name, error, f"the {what}")
 
 
-def _validate_public_key(key_type: KeyType, data: bytes) -> None:
-    if key_type is KeyType.K1:
-        _k1.validate_public_key(data)
-    elif key_type is KeyType.R1:
-        _p256().validate_public_key(data)
-    else:
-        try:
-            parts = _webauthn.WebAuthnKey.parse(data)
-        except DecodeError as error:
-            raise InvalidKey(f"not a WA public key: {error}") from None
-        _p256().validate_public_key(parts.compressed_key)
+def _encode_prefixed(prefix: str, key_type: KeyType, data: bytes) -> str:
+    """``PREFIX_TYPE_<base58>``: the data with a checksum over it and the type name."""
+    name = key_type.name
+    return f"{prefix}_{name}_{_base58.encode_check(data, name)}"
 
 
-class PublicKey:
-    """A public key: ``PublicKey.from_string("PUB_K1_...")`` or ``PublicKey(KeyType.K1, data)``.
+class _TypedData:
+    """What ``PublicKey`` and ``Signature`` share: a key type and its raw data.
 
-    K1 and R1 data is the 33-byte compressed point (checked to be on its curve); WA data adds
-    the user-presence byte and the relying-party id.
+    The string form is ``<prefix>_<type>_<base58>``; the ABI form is the type byte, then the
+    data: fixed-size for K1 and R1, self-delimiting (varuint32-prefixed parts) for WA.
+    Subclasses name themselves through the class attributes and check data in ``_validate``.
     """
 
     __slots__ = ("_data", "_key_type")
 
     _key_type: KeyType
     _data: bytes
+    _prefix: ClassVar[str]
+    _what: ClassVar[str]
+    _error: ClassVar[type[InvalidValue]]
+    _compact_size: ClassVar[int]
 
     def __init__(self, key_type: KeyType | int, data: bytes) -> None:
-        key_type = _key_type(key_type, InvalidKey)
-        data = _as_bytes(data, InvalidKey, "public key")
-        _validate_public_key(key_type, data)
+        key_type = _key_type(key_type, self._error)
+        data = _as_bytes(data, self._error, self._what)
+        self._validate(key_type, data)
         self._key_type = key_type
         self._data = data
 
+    @staticmethod
+    def _validate(key_type: KeyType, data: bytes) -> None:
+        """Raise ``_error`` unless ``data`` is well-formed for ``key_type``."""
+        raise NotImplementedError
+
+    @staticmethod
+    def _wa_end(data: bytes | memoryview, pos: int) -> int:
+        """Where the WA data starting at ``pos`` ends; ``DecodeError`` if truncated."""
+        raise NotImplementedError
+
     @classmethod
     def _trusted(cls, key_type: KeyType, data: bytes) -> Self:
-        """A key from data known to be valid (just derived or recovered)."""
-        key = object.__new__(cls)
-        key._key_type = key_type
-        key._data = data
-        return key
+        """A value from data known to be valid (just made, derived or recovered)."""
+        value = object.__new__(cls)
+        value._key_type = key_type
+        value._data = data
+        return value
 
     @property
     def key_type(self) -> KeyType:
@@ -140,8 +157,89 @@ class PublicKey:
 
     @property
     def data(self) -> bytes:
-        """The raw key data (without the type byte)."""
+        """The raw data (without the type byte)."""
         return self._data
+
+    @classmethod
+    def from_string(cls, text: str) -> Self:
+        raise NotImplementedError
+
+    @classmethod
+    def from_json(cls, value: object) -> Self:
+        """A value from its JSON form (any string ``from_string`` accepts) or an instance."""
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, str):
+            return cls.from_string(value)
+        raise cls._error(f"a {cls._what} string is expected, not {type(value).__name__}")
+
+    def to_json(self) -> str:
+        return str(self)
+
+    def to_abi(self) -> bytes:
+        return bytes((self._key_type,)) + self._data
+
+    @classmethod
+    def _abi_span(cls, data: bytes | memoryview, pos: int) -> tuple[KeyType, int, int]:
+        """The key type of the ABI value at ``pos`` and where its data starts and ends."""
+        if pos >= len(data):
+            raise DecodeError(f"{cls._what} data is truncated: no key type byte")
+        type_byte = data[pos]
+        if type_byte > KeyType.WA:
+            raise DecodeError(f"unknown {cls._what} type {type_byte}: expected 0, 1 or 2")
+        key_type = KeyType(type_byte)
+        start = pos + 1
+        end = start + cls._compact_size
+        if key_type is KeyType.WA:
+            end = cls._wa_end(data, start)
+        elif end > len(data):
+            raise DecodeError(f"{key_type.name} {cls._what} data is truncated")
+        return key_type, start, end
+
+    def __str__(self) -> str:
+        return _encode_prefixed(self._prefix, self._key_type, self._data)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, type(self)):
+            return NotImplemented
+        return self._key_type is other._key_type and self._data == other._data
+
+    def __hash__(self) -> int:
+        return hash((self._key_type, self._data))
+
+
+class PublicKey(_TypedData):
+    """A public key: ``PublicKey.from_string("PUB_K1_...")`` or ``PublicKey(KeyType.K1, data)``.
+
+    K1 and R1 data is the 33-byte compressed point (checked to be on its curve); WA data adds
+    the user-presence byte and the relying-party id.
+    """
+
+    __slots__ = ()
+    _prefix = "PUB"
+    _what = "public key"
+    _error = InvalidKey
+    _compact_size = _COMPACT_KEY
+
+    @staticmethod
+    def _validate(key_type: KeyType, data: bytes) -> None:
+        if key_type is KeyType.K1:
+            _k1.validate_public_key(data)
+        elif key_type is KeyType.R1:
+            _p256().validate_public_key(data)
+        else:
+            try:
+                parts = _webauthn.WebAuthnKey.parse(data)
+            except DecodeError as error:
+                raise InvalidKey(f"not a WA public key: {error}") from None
+            _p256().validate_public_key(parts.compressed_key)
+
+    @staticmethod
+    def _wa_end(data: bytes | memoryview, pos: int) -> int:
+        return _webauthn.key_end(data, pos)
 
     @classmethod
     def from_string(cls, text: str) -> Self:
@@ -150,13 +248,9 @@ class PublicKey:
         A legacy string is letters followed by the 50-character base58 body; like the reference,
         any run of capital letters is accepted as the prefix (``FIO``, ``TLOS``, ``EOSEOS``).
         """
-        if not isinstance(text, str):
-            raise InvalidKey(f"a public key string is expected, not {type(text).__name__}")
-        if len(text) > _MAX_KEY_TEXT:
-            raise InvalidKey("not a public key: far too long")
+        text = _check_text(text, _MAX_KEY_TEXT, InvalidKey, "public key")
         if text.startswith("PUB_"):
-            key_type, body = _split_prefixed(text, "PUB", InvalidKey, "a public key")
-            data = _base58.decode_check(body, key_type.name, InvalidKey, "the public key")
+            key_type, data = _decode_prefixed(text, "PUB", InvalidKey, "public key")
             return cls(key_type, data)
         prefix = text[:-_LEGACY_BODY]
         if not (prefix.isascii() and prefix.isalpha() and prefix.isupper()):
@@ -168,35 +262,9 @@ class PublicKey:
         return cls(KeyType.K1, data)
 
     @classmethod
-    def from_json(cls, value: object) -> Self:
-        """A key from its JSON form (any string ``from_string`` accepts) or a PublicKey."""
-        if isinstance(value, cls):
-            return value
-        if isinstance(value, str):
-            return cls.from_string(value)
-        raise InvalidKey(f"a public key string is expected, not {type(value).__name__}")
-
-    def to_json(self) -> str:
-        return str(self)
-
-    def to_abi(self) -> bytes:
-        return bytes((self._key_type,)) + self._data
-
-    @classmethod
     def from_abi(cls, data: bytes | memoryview, pos: int = 0) -> tuple[Self, int]:
         """Decode a key (type byte, then data) at ``pos``; returns it and the position after."""
-        if pos >= len(data):
-            raise DecodeError("public key data is truncated: no key type byte")
-        type_byte = data[pos]
-        if type_byte > KeyType.WA:
-            raise DecodeError(f"unknown public key type {type_byte}: expected 0, 1 or 2")
-        key_type = KeyType(type_byte)
-        start = pos + 1
-        end = start + _COMPACT_KEY
-        if key_type is KeyType.WA:
-            end = _webauthn.key_end(data, start)
-        elif end > len(data):
-            raise DecodeError(f"{key_type.name} public key data is truncated")
+        key_type, start, end = cls._abi_span(data, pos)
         try:
             key = cls(key_type, bytes(data[start:end]))
         except InvalidKey as error:
@@ -227,110 +295,47 @@ class PublicKey:
         except CryptoError:
             return False
 
-    def __str__(self) -> str:
-        name = self._key_type.name
-        return f"PUB_{name}_{_base58.encode_check(self._data, name)}"
 
-    def __repr__(self) -> str:
-        return f"PublicKey({str(self)!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, PublicKey):
-            return NotImplemented
-        return self._key_type is other._key_type and self._data == other._data
-
-    def __hash__(self) -> int:
-        return hash((self._key_type, self._data))
-
-
-def _validate_signature(key_type: KeyType, data: bytes) -> None:
-    if key_type is KeyType.WA:
-        try:
-            _webauthn.WebAuthnSignature.parse(data)
-        except DecodeError as error:
-            raise InvalidSignature(f"not a WA signature: {error}") from None
-    elif len(data) != _COMPACT_SIGNATURE:
-        raise InvalidSignature(
-            f"a {key_type.name} signature is 65 bytes (header, r, s), not {len(data)}"
-        )
-
-
-class Signature:
+class Signature(_TypedData):
     """A signature: ``Signature.from_string("SIG_K1_...")`` or ``Signature(KeyType.K1, data)``.
 
     K1 and R1 data is 65 bytes: the header ``31 + recid``, then r and s; WA data adds the
     authenticator data and client data JSON.
     """
 
-    __slots__ = ("_data", "_key_type")
+    __slots__ = ()
+    _prefix = "SIG"
+    _what = "signature"
+    _error = InvalidSignature
+    _compact_size = _COMPACT_SIGNATURE
 
-    _key_type: KeyType
-    _data: bytes
+    @staticmethod
+    def _validate(key_type: KeyType, data: bytes) -> None:
+        if key_type is KeyType.WA:
+            try:
+                _webauthn.WebAuthnSignature.parse(data)
+            except DecodeError as error:
+                raise InvalidSignature(f"not a WA signature: {error}") from None
+        elif len(data) != _COMPACT_SIGNATURE:
+            raise InvalidSignature(
+                f"a {key_type.name} signature is 65 bytes (header, r, s), not {len(data)}"
+            )
 
-    def __init__(self, key_type: KeyType | int, data: bytes) -> None:
-        key_type = _key_type(key_type, InvalidSignature)
-        data = _as_bytes(data, InvalidSignature, "signature")
-        _validate_signature(key_type, data)
-        self._key_type = key_type
-        self._data = data
-
-    @classmethod
-    def _trusted(cls, key_type: KeyType, data: bytes) -> Self:
-        signature = object.__new__(cls)
-        signature._key_type = key_type
-        signature._data = data
-        return signature
-
-    @property
-    def key_type(self) -> KeyType:
-        return self._key_type
-
-    @property
-    def data(self) -> bytes:
-        """The raw signature data (without the type byte)."""
-        return self._data
+    @staticmethod
+    def _wa_end(data: bytes | memoryview, pos: int) -> int:
+        return _webauthn.signature_end(data, pos)
 
     @classmethod
     def from_string(cls, text: str) -> Self:
         """Parse ``SIG_K1_...``, ``SIG_R1_...`` or ``SIG_WA_...``."""
-        if not isinstance(text, str):
-            raise InvalidSignature(f"a signature string is expected, not {type(text).__name__}")
-        if len(text) > _MAX_SIGNATURE_TEXT:
-            raise InvalidSignature("not a signature: far too long")
-        key_type, body = _split_prefixed(text, "SIG", InvalidSignature, "a signature")
-        data = _base58.decode_check(body, key_type.name, InvalidSignature, "the signature")
+        text = _check_text(text, _MAX_SIGNATURE_TEXT, InvalidSignature, "signature")
+        key_type, data = _decode_prefixed(text, "SIG", InvalidSignature, "signature")
         return cls(key_type, data)
-
-    @classmethod
-    def from_json(cls, value: object) -> Self:
-        """A signature from its JSON form (``SIG_..._...``) or a Signature."""
-        if isinstance(value, cls):
-            return value
-        if isinstance(value, str):
-            return cls.from_string(value)
-        raise InvalidSignature(f"a signature string is expected, not {type(value).__name__}")
-
-    def to_json(self) -> str:
-        return str(self)
-
-    def to_abi(self) -> bytes:
-        return bytes((self._key_type,)) + self._data
 
     @classmethod
     def from_abi(cls, data: bytes | memoryview, pos: int = 0) -> tuple[Self, int]:
         """Decode a signature (type byte, then data) at ``pos``; returns it and the end."""
-        if pos >= len(data):
-            raise DecodeError("signature data is truncated: no key type byte")
-        type_byte = data[pos]
-        if type_byte > KeyType.WA:
-            raise DecodeError(f"unknown signature type {type_byte}: expected 0, 1 or 2")
-        key_type = KeyType(type_byte)
-        start = pos + 1
-        end = start + _COMPACT_SIGNATURE
-        if key_type is KeyType.WA:
-            end = _webauthn.signature_end(data, start)
-        elif end > len(data):
-            raise DecodeError(f"{key_type.name} signature data is truncated")
+        key_type, start, end = cls._abi_span(data, pos)
         return cls._trusted(key_type, bytes(data[start:end])), end
 
     def recover(self, digest: bytes | Checksum256) -> PublicKey:
@@ -349,21 +354,6 @@ class Signature:
     def verify(self, digest: bytes | Checksum256, public_key: PublicKey) -> bool:
         """Whether this signature over ``digest`` was made by ``public_key``."""
         return public_key.verify(digest, self)
-
-    def __str__(self) -> str:
-        name = self._key_type.name
-        return f"SIG_{name}_{_base58.encode_check(self._data, name)}"
-
-    def __repr__(self) -> str:
-        return f"Signature({str(self)!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Signature):
-            return NotImplemented
-        return self._key_type is other._key_type and self._data == other._data
-
-    def __hash__(self) -> int:
-        return hash((self._key_type, self._data))
 
 
 def _signer(key_type: KeyType, secret: bytes) -> _k1.Signer | _r1.Signer:
@@ -419,15 +409,11 @@ class PrivateKey:
 
         Error messages never repeat the input: it may be a real key.
         """
-        if not isinstance(text, str):
-            raise InvalidKey(f"a private key string is expected, not {type(text).__name__}")
-        if len(text) > _MAX_KEY_TEXT:
-            raise InvalidKey("not a private key: far too long")
+        text = _check_text(text, _MAX_KEY_TEXT, InvalidKey, "private key")
         if text.startswith("PUB_"):
             raise InvalidKey("this is a public key; a private key is PVT_K1_..., PVT_R1_... or WIF")
         if text.startswith("PVT_"):
-            key_type, body = _split_prefixed(text, "PVT", InvalidKey, "a private key")
-            data = _base58.decode_check(body, key_type.name, InvalidKey, "the private key")
+            key_type, data = _decode_prefixed(text, "PVT", InvalidKey, "private key")
         else:
             key_type, data = KeyType.K1, _base58.decode_wif(text, InvalidKey)
         return cls(key_type, data)
@@ -465,8 +451,7 @@ class PrivateKey:
 
     def to_string(self) -> str:
         """The ``PVT_K1_...``/``PVT_R1_...`` form (this shows the secret)."""
-        name = self._key_type.name
-        return f"PVT_{name}_{_base58.encode_check(self._data, name)}"
+        return _encode_prefixed("PVT", self._key_type, self._data)
 
     def to_wif(self) -> str:
         """The WIF form (``5...``) of a K1 key (this shows the secret)."""
