@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Self
 
+from sessionkit.antelope._hex import from_plain_hex
 from sessionkit.antelope._prim_varint import encode_varuint32, read_varuint32
 from sessionkit.errors import DecodeError, InvalidValue
 
@@ -14,12 +15,9 @@ _MAX_LENGTH = 0xFFFFFFFF
 
 
 def _from_hex(text: str, what: str) -> bytes:
-    try:
-        data = bytes.fromhex(text)
-    except ValueError:
-        raise InvalidValue(f"{what} {text!r} is not an even number of hex digits") from None
-    if len(text) != 2 * len(data):
-        raise InvalidValue(f"{what} {text!r} is not plain hex (no spaces)")
+    data = from_plain_hex(text)
+    if data is None:
+        raise InvalidValue(f"{what} {text!r} is not plain hex (pairs of hex digits, no spaces)")
     return data
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from typing import ClassVar, Self
 
+from sessionkit.antelope._hex import from_plain_hex
 from sessionkit.errors import DecodeError, InvalidChecksum
 
 __all__ = ["Checksum160", "Checksum256", "Checksum512"]
@@ -24,12 +25,11 @@ class _Checksum:
             self._data = value._data
             return
         if isinstance(value, str):
-            try:
-                data = bytes.fromhex(value)
-            except ValueError:
-                raise InvalidChecksum(f"{value!r} is not hexadecimal") from None
-            if len(value) != 2 * len(data):
-                raise InvalidChecksum(f"{value!r} is not plain hexadecimal (no spaces)")
+            data = from_plain_hex(value)
+            if data is None:
+                raise InvalidChecksum(
+                    f"{value!r} is not plain hex (pairs of hex digits, no spaces)"
+                )
         elif isinstance(value, bytes | bytearray | memoryview):
             data = bytes(value)
         else:

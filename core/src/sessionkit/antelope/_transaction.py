@@ -24,6 +24,7 @@ import msgspec
 from msgspec.structs import force_setattr
 
 from sessionkit.antelope._checksum import Checksum256
+from sessionkit.antelope._hex import from_plain_hex
 from sessionkit.antelope._keys import Signature
 from sessionkit.antelope._name import Name
 from sessionkit.antelope._permission import PermissionLevel
@@ -79,12 +80,11 @@ def _as_bytes(value: object, what: str) -> bytes:
     if isinstance(value, bytearray | memoryview):
         return bytes(value)
     if isinstance(value, str):
-        try:
-            data = bytes.fromhex(value)
-        except ValueError:
-            raise InvalidTransaction(f"{what} is not hex: {value[:40]!r}") from None
-        if len(value) != 2 * len(data):
-            raise InvalidTransaction(f"{what} is not plain hex (no spaces)")
+        data = from_plain_hex(value)
+        if data is None:
+            raise InvalidTransaction(
+                f"{what} is not hex (pairs of hex digits, no spaces): {value[:40]!r}"
+            )
         return data
     raise InvalidTransaction(f"{what} must be bytes or hex, not {type(value).__name__}")
 

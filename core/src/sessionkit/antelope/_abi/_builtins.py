@@ -14,6 +14,7 @@ from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from sessionkit.antelope._hex import from_plain_hex
 from sessionkit.antelope._prim_varint import encode_varuint32, read_varuint32
 from sessionkit.errors import DecodeError, EncodeError, InvalidValue
 
@@ -163,12 +164,11 @@ def _float(size: int) -> Coder:
 
 
 def _hex_to_bytes(value: str, what: str) -> bytes:
-    try:
-        raw = bytes.fromhex(value)
-    except ValueError:
-        raw = b""
-    if len(raw) * 2 != len(value):
-        raise EncodeError(f"invalid {what}: {value!r:.40} is not an even number of hex digits")
+    raw = from_plain_hex(value)
+    if raw is None:
+        raise EncodeError(
+            f"invalid {what}: {value!r:.40} is not plain hex (pairs of hex digits, no spaces)"
+        )
     return raw
 
 
