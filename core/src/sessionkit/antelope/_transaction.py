@@ -111,6 +111,22 @@ def _expect_fields(
     return dict(value)
 
 
+def _list_items(value: object, message: str) -> Iterable[Any]:
+    """``value`` if it is a list-like iterable (a string, bytes or mapping is not one)."""
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise InvalidTransaction(message)
+    return value
+
+
+def _read_sized(data: bytes | memoryview, pos: int, what: str) -> tuple[bytes, int]:
+    """The varuint32-length-prefixed bytes at ``pos`` and the position after them."""
+    length, pos = read_varuint32(data, pos)
+    end = pos + length
+    if end > len(data):
+        raise DecodeError(f"truncated {what}")
+    return bytes(data[pos:end]), end
+
+
 def _pack_bytes_list(items: Sequence[bytes]) -> bytes:
     parts = [encode_varuint32(len(items))]
     for item in items:
@@ -123,12 +139,8 @@ def _read_bytes_list(data: bytes | memoryview, pos: int) -> tuple[list[bytes], i
     count, pos = read_varuint32(data, pos)
     items = []
     for _ in range(count):
-        length, pos = read_varuint32(data, pos)
-        end = pos + length
-        if end > len(data):
-            raise DecodeError("truncated bytes in a bytes[] list")
-        items.append(bytes(data[pos:end]))
-        pos = end
+        item, pos = _read_sized(data, pos, "bytes in a bytes[] list")
+        items.append(item)
     return items, pos
 
 
@@ -151,13 +163,8 @@ class Action(msgspec.Struct, frozen=True):
         if type(authorization) is not list or not all(
             type(level) is PermissionLevel for level in authorization
         ):
-            if isinstance(authorization, str | bytes | Mapping) or not isinstance(
-                authorization, Iterable
-            ):
-                raise InvalidTransaction("authorization must be a list of permission levels")
-            force_setattr(
-                self, "authorization", [PermissionLevel.from_json(p) for p in authorization]
-            )
+            levels = _list_items(authorization, "authorization must be a list of permission levels")
+            force_setattr(self, "authorization", [PermissionLevel.from_json(p) for p in levels])
         if type(self.data) is not bytes:
             force_setattr(self, "data", _as_bytes(self.data, "action data"))
 
@@ -222,11 +229,8 @@ class Action(msgspec.Struct, frozen=True):
         for _ in range(count):
             level, pos = PermissionLevel.from_abi(data, pos)
             authorization.append(level)
-        length, pos = read_varuint32(data, pos)
-        end = pos + length
-        if end > len(data):
-            raise DecodeError("truncated action data")
-        return cls(account, name, authorization, bytes(data[pos:end])), end
+        action_data, end = _read_sized(data, pos, "action data")
+        return cls(account, name, authorization, action_data), end
 
 
 class TransactionExtension(msgspec.Struct, frozen=True):
@@ -254,9 +258,8 @@ class TransactionExtension(msgspec.Struct, frozen=True):
 
 
 def _actions(value: object, what: str) -> tuple[Action, ...]:
-    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
-        raise InvalidTransaction(f"{what} must be a list of actions")
-    return tuple(Action.from_json(action) for action in value)
+    actions = _list_items(value, f"{what} must be a list of actions")
+    return tuple(Action.from_json(action) for action in actions)
 
 
 class Transaction(msgspec.Struct, frozen=True):
@@ -291,14 +294,11 @@ class Transaction(msgspec.Struct, frozen=True):
         if type(extensions) is not tuple or not all(
             type(e) is TransactionExtension for e in extensions
         ):
-            if isinstance(extensions, str | bytes | Mapping) or not isinstance(
-                extensions, Iterable
-            ):
-                raise InvalidTransaction("transaction_extensions must be a list")
+            items = _list_items(extensions, "transaction_extensions must be a list")
             force_setattr(
                 self,
                 "transaction_extensions",
-                tuple(TransactionExtension.from_json(e) for e in extensions),
+                tuple(TransactionExtension.from_json(e) for e in items),
             )
 
     def to_bytes(self) -> bytes:
@@ -356,12 +356,8 @@ class Transaction(msgspec.Struct, frozen=True):
             if len(data) - pos < 2:
                 raise DecodeError("truncated transaction extension")
             (kind,) = _UINT16.unpack_from(data, pos)
-            length, pos = read_varuint32(data, pos + 2)
-            end = pos + length
-            if end > len(data):
-                raise DecodeError("truncated transaction extension data")
-            extensions.append(TransactionExtension(kind, bytes(data[pos:end])))
-            pos = end
+            extension_data, pos = _read_sized(data, pos + 2, "transaction extension data")
+            extensions.append(TransactionExtension(kind, extension_data))
         transaction = cls(
             TimePointSec._make(expiration),
             ref_block_num,
@@ -423,15 +419,13 @@ class Transaction(msgspec.Struct, frozen=True):
 
 
 def _signatures(value: object) -> list[Signature]:
-    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
-        raise InvalidTransaction("signatures must be a list of signatures")
-    return [Signature.from_json(signature) for signature in value]
+    signatures = _list_items(value, "signatures must be a list of signatures")
+    return [Signature.from_json(signature) for signature in signatures]
 
 
 def _bytes_list(value: object) -> list[bytes]:
-    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
-        raise InvalidTransaction("context_free_data must be a list of bytes or hex strings")
-    return [_as_bytes(item, "context-free data") for item in value]
+    items = _list_items(value, "context_free_data must be a list of bytes or hex strings")
+    return [_as_bytes(item, "context-free data") for item in items]
 
 
 class SignedTransaction(msgspec.Struct, frozen=True):
