@@ -55,7 +55,11 @@ def _to_utc_naive(moment: datetime) -> datetime:
 
 
 class _ChainTime:
-    """Shared behaviour: an integer count of ``_unit`` stored in a fixed binary width."""
+    """Shared behaviour: an integer count of the type's unit stored in a fixed binary width.
+
+    Subclasses set the class attributes and say which moment a count is (``_naive``); the
+    datetime and string forms follow from that.
+    """
 
     __slots__ = ("_count",)
 
@@ -64,6 +68,7 @@ class _ChainTime:
     _high: ClassVar[int]
     _binary: ClassVar[struct.Struct]
     _label: ClassVar[str]
+    _timespec: ClassVar[str]
 
     def __init__(self, count: int) -> None:
         if isinstance(count, bool) or not isinstance(count, int):
@@ -109,6 +114,17 @@ class _ChainTime:
             raise DecodeError(f"{cls._label} {count} is outside years 1 to 9999")
         return cls._make(count), pos + size
 
+    def _naive(self) -> datetime:
+        """The moment as a naive UTC datetime."""
+        raise NotImplementedError
+
+    def to_datetime(self) -> datetime:
+        """The moment as an aware UTC datetime."""
+        return self._naive().replace(tzinfo=UTC)
+
+    def __str__(self) -> str:
+        return self._naive().isoformat(timespec=self._timespec)
+
     def __int__(self) -> int:
         return self._count
 
@@ -152,6 +168,7 @@ class TimePoint(_ChainTime):
     _high = _MAX_US
     _binary = _INT64
     _label = "time_point"
+    _timespec = "milliseconds"
 
     @classmethod
     def from_string(cls, text: str) -> Self:
@@ -164,15 +181,12 @@ class TimePoint(_ChainTime):
         """Exact to the microsecond; a naive datetime is taken as UTC."""
         return cls((_to_utc_naive(moment) - _EPOCH) // _US)
 
-    def to_datetime(self) -> datetime:
-        return (_EPOCH + timedelta(microseconds=self._count)).replace(tzinfo=UTC)
+    def _naive(self) -> datetime:
+        return _EPOCH + timedelta(microseconds=self._count)
 
     @property
     def microseconds(self) -> int:
         return self._count
-
-    def __str__(self) -> str:
-        return (_EPOCH + timedelta(microseconds=self._count)).isoformat(timespec="milliseconds")
 
 
 class TimePointSec(_ChainTime):
@@ -183,6 +197,7 @@ class TimePointSec(_ChainTime):
     _high = 0xFFFFFFFF
     _binary = _UINT32
     _label = "time_point_sec"
+    _timespec = "seconds"
 
     @classmethod
     def from_string(cls, text: str) -> Self:
@@ -195,15 +210,12 @@ class TimePointSec(_ChainTime):
         """Whole seconds (a fraction is dropped); a naive datetime is taken as UTC."""
         return cls((_to_utc_naive(moment) - _EPOCH) // timedelta(seconds=1))
 
-    def to_datetime(self) -> datetime:
-        return (_EPOCH + timedelta(seconds=self._count)).replace(tzinfo=UTC)
+    def _naive(self) -> datetime:
+        return _EPOCH + timedelta(seconds=self._count)
 
     @property
     def seconds(self) -> int:
         return self._count
-
-    def __str__(self) -> str:
-        return (_EPOCH + timedelta(seconds=self._count)).isoformat()
 
 
 class BlockTimestamp(_ChainTime):
@@ -214,6 +226,7 @@ class BlockTimestamp(_ChainTime):
     _high = 0xFFFFFFFF
     _binary = _UINT32
     _label = "block_timestamp_type"
+    _timespec = "milliseconds"
 
     @classmethod
     def from_string(cls, text: str) -> Self:
@@ -227,14 +240,9 @@ class BlockTimestamp(_ChainTime):
         millis = (_to_utc_naive(moment) - _EPOCH) // timedelta(milliseconds=1)
         return cls((millis - _SLOT_EPOCH_MS) // 500)
 
-    def to_datetime(self) -> datetime:
-        millis = _SLOT_EPOCH_MS + self._count * 500
-        return (_EPOCH + timedelta(milliseconds=millis)).replace(tzinfo=UTC)
+    def _naive(self) -> datetime:
+        return _EPOCH + timedelta(milliseconds=_SLOT_EPOCH_MS + self._count * 500)
 
     @property
     def slot(self) -> int:
         return self._count
-
-    def __str__(self) -> str:
-        millis = _SLOT_EPOCH_MS + self._count * 500
-        return (_EPOCH + timedelta(milliseconds=millis)).isoformat(timespec="milliseconds")
