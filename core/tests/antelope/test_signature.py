@@ -174,3 +174,10 @@ def test_wa_signature_layout() -> None:
     wa_key = PublicKey(KeyType.WA, R1.public_key.data + b"\x01\x00")
     assert wa_key.verify(_digest(7), signature)
     assert not wa_key.verify(_digest(8), signature)
+
+
+def test_wa_length_prefixes_are_read_leniently_and_kept_verbatim() -> None:
+    data = bytes(65) + b"\x82\x00ad" + b"\x00"
+    signature = Signature(KeyType.WA, data)
+    assert Signature.from_abi(signature.to_abi()) == (signature, len(data) + 1)
+    assert signature.to_abi() == b"\x02" + data

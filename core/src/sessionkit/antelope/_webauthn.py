@@ -57,7 +57,11 @@ def _expect_whole(data: bytes, end: int, what: str) -> None:
 
 
 def _varuint32(data: bytes | memoryview, pos: int) -> tuple[int, int]:
-    """A varuint32 at ``pos`` and the position after it."""
+    """A varuint32 at ``pos`` and the position after it.
+
+    Lenient like the reference and the chain (a non-minimal encoding passes), unlike the strict
+    ``_prim_varint``: WA data is kept byte for byte, so it still encodes back the same.
+    """
     value = 0
     for shift in range(0, 35, 7):
         if pos >= len(data):
