@@ -16,9 +16,9 @@ from __future__ import annotations
 import hashlib
 import struct
 import zlib
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import msgspec
 from msgspec.structs import force_setattr
@@ -44,6 +44,7 @@ __all__ = [
     "TransactionExtension",
 ]
 
+_T = TypeVar("_T")
 _HEADER = struct.Struct("<IHI")
 _TWO_NAMES = struct.Struct("<QQ")
 _UINT16 = struct.Struct("<H")
@@ -127,6 +128,22 @@ def _read_sized(data: bytes | memoryview, pos: int, what: str) -> tuple[bytes, i
     return bytes(data[pos:end]), end
 
 
+def _read_list(
+    data: bytes | memoryview, pos: int, read: Callable[[bytes | memoryview, int], tuple[_T, int]]
+) -> tuple[list[_T], int]:
+    """A varuint32 count at ``pos``, then that many items, each read by ``read``."""
+    count, pos = read_varuint32(data, pos)
+    items = []
+    for _ in range(count):
+        item, pos = read(data, pos)
+        items.append(item)
+    return items, pos
+
+
+def _read_bytes_item(data: bytes | memoryview, pos: int) -> tuple[bytes, int]:
+    return _read_sized(data, pos, "bytes in a bytes[] list")
+
+
 def _pack_bytes_list(items: Sequence[bytes]) -> bytes:
     parts = [encode_varuint32(len(items))]
     for item in items:
@@ -136,12 +153,7 @@ def _pack_bytes_list(items: Sequence[bytes]) -> bytes:
 
 
 def _read_bytes_list(data: bytes | memoryview, pos: int) -> tuple[list[bytes], int]:
-    count, pos = read_varuint32(data, pos)
-    items = []
-    for _ in range(count):
-        item, pos = _read_sized(data, pos, "bytes in a bytes[] list")
-        items.append(item)
-    return items, pos
+    return _read_list(data, pos, _read_bytes_item)
 
 
 class Action(msgspec.Struct, frozen=True):
@@ -224,11 +236,7 @@ class Action(msgspec.Struct, frozen=True):
     def from_abi(cls, data: bytes | memoryview, pos: int = 0) -> tuple[Self, int]:
         account, pos = Name.from_abi(data, pos)
         name, pos = Name.from_abi(data, pos)
-        count, pos = read_varuint32(data, pos)
-        authorization = []
-        for _ in range(count):
-            level, pos = PermissionLevel.from_abi(data, pos)
-            authorization.append(level)
+        authorization, pos = _read_list(data, pos, PermissionLevel.from_abi)
         action_data, end = _read_sized(data, pos, "action data")
         return cls(account, name, authorization, action_data), end
 
@@ -255,6 +263,14 @@ class TransactionExtension(msgspec.Struct, frozen=True):
 
     def to_json(self) -> dict[str, Any]:
         return {"type": self.type, "data": self.data.hex()}
+
+
+def _read_extension(data: bytes | memoryview, pos: int) -> tuple[TransactionExtension, int]:
+    if len(data) - pos < 2:
+        raise DecodeError("truncated transaction extension")
+    (kind,) = _UINT16.unpack_from(data, pos)
+    extension_data, pos = _read_sized(data, pos + 2, "transaction extension data")
+    return TransactionExtension(kind, extension_data), pos
 
 
 def _actions(value: object, what: str) -> tuple[Action, ...]:
@@ -342,22 +358,9 @@ class Transaction(msgspec.Struct, frozen=True):
             raise DecodeError("truncated transaction header")
         max_cpu_usage_ms = data[pos]
         delay_sec, pos = read_varuint32(data, pos + 1)
-        lists: list[tuple[Action, ...]] = []
-        for _ in range(2):
-            count, pos = read_varuint32(data, pos)
-            actions = []
-            for _ in range(count):
-                action, pos = Action.from_abi(data, pos)
-                actions.append(action)
-            lists.append(tuple(actions))
-        count, pos = read_varuint32(data, pos)
-        extensions = []
-        for _ in range(count):
-            if len(data) - pos < 2:
-                raise DecodeError("truncated transaction extension")
-            (kind,) = _UINT16.unpack_from(data, pos)
-            extension_data, pos = _read_sized(data, pos + 2, "transaction extension data")
-            extensions.append(TransactionExtension(kind, extension_data))
+        context_free_actions, pos = _read_list(data, pos, Action.from_abi)
+        actions, pos = _read_list(data, pos, Action.from_abi)
+        extensions, pos = _read_list(data, pos, _read_extension)
         transaction = cls(
             TimePointSec._make(expiration),
             ref_block_num,
@@ -365,8 +368,8 @@ class Transaction(msgspec.Struct, frozen=True):
             max_net_usage_words,
             max_cpu_usage_ms,
             delay_sec,
-            lists[0],
-            lists[1],
+            tuple(context_free_actions),
+            tuple(actions),
             tuple(extensions),
         )
         return transaction, pos
@@ -467,11 +470,7 @@ class SignedTransaction(msgspec.Struct, frozen=True):
         if not isinstance(data, bytes):
             data = bytes(data)
         transaction, pos = Transaction.from_abi(data)
-        count, pos = read_varuint32(data, pos)
-        signatures = []
-        for _ in range(count):
-            signature, pos = Signature.from_abi(data, pos)
-            signatures.append(signature)
+        signatures, pos = _read_list(data, pos, Signature.from_abi)
         context_free_data, pos = _read_bytes_list(data, pos)
         if pos != len(data):
             raise DecodeError(f"{len(data) - pos} trailing bytes after the signed transaction")
