@@ -104,7 +104,7 @@ def devnet_status(args: argparse.Namespace) -> int:
         _say(f"The devnet at {state.url} is not running any more (pid {state.pid} is gone)")
         return 1
 
-    async def head() -> str:
+    async def head() -> int | str:
         from sessionkit.chain import APIClient
         from sessionkit.errors import ChainError
 
@@ -112,10 +112,15 @@ def devnet_status(args: argparse.Namespace) -> int:
             async with APIClient(state.url, timeout=3.0) as client:
                 info = await client.get_info()
         except ChainError as exc:
-            return f"not answering ({exc})"
-        return f"head block {info.head_block_num}"
+            return str(exc)
+        return info.head_block_num
 
-    _say(f"Devnet running at {state.url}: {anyio.run(head)}")
+    answer = anyio.run(head)
+    if isinstance(answer, str):
+        _say(f"The devnet at {state.url} runs (pid {state.pid}) but is not answering: {answer}")
+        _say("Stop it with: sessionkit devnet stop")
+        return 1
+    _say(f"Devnet running at {state.url}: head block {answer}")
     _say(f"Chain id: {state.chain_id}")
     _say(f"Node pid {state.pid}, directory {state.directory}")
     return 0

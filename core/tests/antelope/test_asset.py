@@ -163,3 +163,15 @@ def test_parsers_reject_non_strings(bad: object) -> None:
     for parse in (SymbolCode.from_string, Symbol.from_string, Asset.from_string):
         with pytest.raises(InvalidAsset):
             parse(bad)  # type: ignore[arg-type]
+
+
+def test_sum_of_assets_needs_no_start_value() -> None:
+    held = [Asset.from_string("1.0000 EOS"), Asset.from_string("2.5000 EOS")]
+    assert sum(held) == Asset.from_string("3.5000 EOS")
+    with pytest.raises(TypeError):
+        _ = 1 + held[0]  # only zero is neutral; any other number has no unit
+
+
+def test_sum_of_different_symbols_is_refused() -> None:
+    with pytest.raises(InvalidAsset):
+        sum([Asset.from_string("1.0000 EOS"), Asset.from_string("1.0000 WAX")])

@@ -308,3 +308,9 @@ def test_constructors_want_bytes(data: object) -> None:
         PrivateKey(KeyType.K1, data)  # type: ignore[arg-type]
     with pytest.raises(InvalidSignature, match="bytes"):
         Signature(KeyType.K1, data)  # type: ignore[arg-type]
+
+
+def test_key_type_prints_its_name() -> None:
+    assert str(KeyType.K1) == "K1"
+    assert f"{KeyType.WA}" == "WA"
+    assert KeyType.R1 == 1

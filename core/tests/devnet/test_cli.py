@@ -72,6 +72,29 @@ def test_prepare_reports_the_ready_environment(tmp_path) -> None:
 
 
 @pytest.mark.devnet
+def test_status_fails_when_the_node_runs_but_does_not_answer(tmp_path) -> None:
+    import socket
+
+    from sessionkit.devnet._state import DevnetState
+
+    with socket.socket() as probe:  # a port nobody listens on once closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    DevnetState(
+        url=f"http://127.0.0.1:{port}",
+        chain_id="00" * 32,
+        pid=os.getpid(),  # alive for as long as this test runs
+        supervisor_pid=os.getpid(),
+        directory=str(tmp_path),
+        http_port=port,
+        p2p_port=port,
+        debug_port=port,
+    ).save(tmp_path / "devnet.json")
+    status = run_cli("devnet", "status", state_dir=tmp_path)
+    assert status.returncode == 1
+    assert "not answering" in status.stdout
+
+
 def test_start_status_stop_from_a_shell(tmp_path) -> None:
     start = run_cli("devnet", "start", state_dir=tmp_path)
     state_file = tmp_path / "devnet.json"

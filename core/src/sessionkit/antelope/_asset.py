@@ -320,6 +320,12 @@ class Asset:
         self._same_symbol(other, "add")
         return Asset._make(_checked_units(self._units + other._units), self._symbol)
 
+    def __radd__(self, other: object) -> Asset:
+        """``0 + asset`` is the asset, so that ``sum(assets)`` works without a start value."""
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+            return self
+        return NotImplemented
+
     def __sub__(self, other: Asset) -> Asset:
         if not isinstance(other, Asset):
             return NotImplemented

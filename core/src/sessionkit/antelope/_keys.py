@@ -46,6 +46,9 @@ class KeyType(IntEnum):
     R1 = 1
     WA = 2
 
+    def __str__(self) -> str:
+        return self.name
+
 
 _TYPE_NAMES: Final = {key_type.name: key_type for key_type in KeyType}
 
