@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import pytest
 import sessionkit
 from sessionkit import errors
 
@@ -33,3 +34,15 @@ def test_antelope_exports_match_lazy_table() -> None:
     import sessionkit.antelope as antelope
 
     assert set(antelope.__all__) == set(antelope._EXPORTS)
+
+
+def test_lazy_exports_load_once_and_list_the_public_names() -> None:
+    import sessionkit.antelope as antelope
+    import sessionkit.devnet as devnet
+
+    assert dir(antelope) == sorted(antelope.__all__)
+    assert dir(devnet) == sorted(devnet.__all__)
+    name = antelope.Name
+    assert vars(antelope)["Name"] is name
+    with pytest.raises(AttributeError, match="NotAName"):
+        antelope.NotAName  # noqa: B018
