@@ -18,13 +18,10 @@ if TYPE_CHECKING:
         chain_id_for_alias,
     )
     from sessionkit.esr._identity import IdentityProof, verify_identity_proof
+    from sessionkit.esr._model import RequestFlags, RequestSignature
+    from sessionkit.esr._parts import ChainIdLike
     from sessionkit.esr._placeholders import PLACEHOLDER_ACTOR, PLACEHOLDER_PERMISSION
-    from sessionkit.esr._request import (
-        ChainIdLike,
-        RequestFlags,
-        RequestSignature,
-        SigningRequest,
-    )
+    from sessionkit.esr._request import SigningRequest
     from sessionkit.esr._resolve import (
         ABIProvider,
         CallbackPayload,
@@ -37,9 +34,9 @@ if TYPE_CHECKING:
 
 _EXPORTS: dict[str, str] = {
     "SigningRequest": "._request",
-    "RequestFlags": "._request",
-    "RequestSignature": "._request",
-    "ChainIdLike": "._request",
+    "RequestFlags": "._model",
+    "RequestSignature": "._model",
+    "ChainIdLike": "._parts",
     "ResolvedSigningRequest": "._resolve",
     "ResolvedCallback": "._resolve",
     "CallbackPayload": "._resolve",

@@ -26,18 +26,19 @@ from sessionkit.antelope import (
 from sessionkit.errors import ABINotFoundError, InvalidSigningRequest, InvalidValue
 from sessionkit.esr._abi_defs import esr_abi
 from sessionkit.esr._chains import chain_id_for_alias
+from sessionkit.esr._parts import has_tapos, is_identity_action
 from sessionkit.esr._placeholders import (
     PLACEHOLDER_ACTOR,
     PLACEHOLDER_PERMISSION,
     resolve_placeholders,
 )
-from sessionkit.esr._request import SigningRequest, _has_tapos, _is_identity_action
+from sessionkit.esr._request import SigningRequest
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from sessionkit.esr._identity import IdentityProof
-    from sessionkit.esr._request import ChainIdLike
+    from sessionkit.esr._parts import ChainIdLike
 
 __all__ = [
     "ABIProvider",
@@ -235,7 +236,7 @@ def resolve_request(
     abi_map = {str(k): v for k, v in (abis or {}).items()}
     tx = request._raw_transaction_json()
     ref_num, prefix = tx["ref_block_num"], tx["ref_block_prefix"]
-    if not request.is_identity and not _has_tapos(tx):
+    if not request.is_identity and not has_tapos(tx):
         if expiration is not None and ref_block_num is not None and ref_block_prefix is not None:
             expires = _time(expiration)
             ref_num, prefix = ref_block_num, ref_block_prefix
@@ -299,7 +300,7 @@ def _resolve_action(
 ) -> tuple[Action, dict[str, Any]]:
     """The action with placeholders replaced, and its data decoded as JSON."""
     account, name = action["account"], action["name"]
-    if _is_identity_action(action):
+    if is_identity_action(action):
         abi = esr_abi(request.version)
     else:
         found = abis.get(account)

@@ -1,0 +1,214 @@
+"""A request's parts in the codec's JSON form, made from what callers pass.
+
+A request is held as the ESR ABI's JSON (variants as ``[type, value]``, bytes as hex). These
+functions turn actions, transactions, identities, chains and info values into that form, and
+read actions back out of it; creating, editing and resolving requests share them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sessionkit.antelope import ABI, Action, Checksum256, Name, PermissionLevel, Transaction
+from sessionkit.errors import ABINotFoundError, InvalidSigningRequest
+from sessionkit.esr._abi_defs import esr_abi
+from sessionkit.esr._chains import ChainName, alias_for_chain_id, chain_id_for_alias
+from sessionkit.esr._placeholders import PLACEHOLDER_ACTOR, PLACEHOLDER_PERMISSION
+
+__all__ = [
+    "NULL_EXPIRATION",
+    "PLACEHOLDER_AUTH",
+    "ChainIdLike",
+    "abi_map",
+    "action_from_json",
+    "action_json",
+    "chain_ids_bytes",
+    "chain_variant",
+    "copy_json",
+    "has_tapos",
+    "identity_req",
+    "info_bytes",
+    "is_identity_action",
+    "permission_json",
+    "transaction_json",
+    "variant_chain_id",
+]
+
+#: A chain given as an alias number, a ``Checksum256`` or its hex string.
+ChainIdLike = int | ChainName | Checksum256 | str
+
+NULL_EXPIRATION = "1970-01-01T00:00:00"
+PLACEHOLDER_AUTH = {"actor": PLACEHOLDER_ACTOR, "permission": PLACEHOLDER_PERMISSION}
+
+
+def abi_map(abis: Mapping[str, ABI] | None) -> dict[str, ABI]:
+    """``abis`` keyed by account name as text."""
+    return {str(k): v for k, v in (abis or {}).items()}
+
+
+def copy_json(value: Any) -> Any:
+    """A deep copy of JSON made of dicts and lists."""
+    if isinstance(value, dict):
+        return {k: copy_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [copy_json(v) for v in value]
+    return value
+
+
+def is_identity_action(action: Mapping[str, Any]) -> bool:
+    """True for the ``identity`` action an identity request stands for."""
+    return action["account"] in ("", 0) and action["name"] == "identity"
+
+
+def has_tapos(tx: Mapping[str, Any]) -> bool:
+    """False when the transaction's header is null, leaving TAPoS to the signer."""
+    return not (
+        str(tx["expiration"]) == NULL_EXPIRATION
+        and tx["ref_block_num"] == 0
+        and tx["ref_block_prefix"] == 0
+    )
+
+
+def permission_json(value: object) -> dict[str, str]:
+    if isinstance(value, str):
+        level = PermissionLevel.from_string(value)
+    else:
+        level = PermissionLevel.from_json(value)
+    return {"actor": str(level.actor), "permission": str(level.permission)}
+
+
+def _hex_data(data: object) -> str:
+    if isinstance(data, bytes | bytearray | memoryview):
+        return bytes(data).hex()
+    if isinstance(data, str):
+        try:
+            return bytes.fromhex(data).hex()
+        except ValueError:
+            raise InvalidSigningRequest(f"action data {data[:20]!r}... is not hex") from None
+    raise InvalidSigningRequest(
+        f"action data must be a mapping, bytes or hex, not {type(data).__name__}"
+    )
+
+
+def action_json(action: Action | Mapping[str, Any], abis: Mapping[str, ABI]) -> dict[str, Any]:
+    """An action in the codec's JSON form, its data encoded with ``abis`` when it is a mapping."""
+    if isinstance(action, Action):
+        return {
+            "account": str(action.account),
+            "name": str(action.name),
+            "authorization": [permission_json(p) for p in action.authorization],
+            "data": bytes(action.data).hex(),
+        }
+    try:
+        account = str(Name(action["account"]))
+        name = str(Name(action["name"]))
+        authorization = [permission_json(p) for p in action.get("authorization", ())]
+        data = action.get("data", b"")
+    except KeyError as exc:
+        raise InvalidSigningRequest(f"an action needs {exc.args[0]!r}") from None
+    if isinstance(data, Mapping):
+        abi = abis.get(account)
+        if abi is None:
+            raise ABINotFoundError(
+                f"action {account}::{name} has unencoded data but no ABI was given for "
+                f"{account}: pass abis={{{account!r}: abi}}"
+            )
+        encoded = abi.encode(abi.action_type(name), data).hex()
+    else:
+        encoded = _hex_data(data)
+    return {"account": account, "name": name, "authorization": authorization, "data": encoded}
+
+
+def action_from_json(action: Mapping[str, Any]) -> Action:
+    """The ``Action`` of an action in the codec's JSON form (data still encoded)."""
+    return Action(
+        account=Name(action["account"]),
+        name=Name(action["name"]),
+        authorization=[
+            PermissionLevel(p["actor"], p["permission"]) for p in action["authorization"]
+        ],
+        data=bytes.fromhex(action["data"]),
+    )
+
+
+def transaction_json(
+    transaction: Transaction | Mapping[str, Any], abis: Mapping[str, ABI]
+) -> dict[str, Any]:
+    """A (partial) transaction in JSON form with defaults filled in and its actions encoded."""
+    if isinstance(transaction, Transaction):
+        tx_json: dict[str, Any] = transaction.to_json()
+        return tx_json
+    tx = {
+        "expiration": NULL_EXPIRATION,
+        "ref_block_num": 0,
+        "ref_block_prefix": 0,
+        "max_net_usage_words": 0,
+        "max_cpu_usage_ms": 0,
+        "delay_sec": 0,
+        "context_free_actions": [],
+        "actions": [],
+        "transaction_extensions": [],
+        **transaction,
+    }
+    tx["actions"] = [action_json(a, abis) for a in tx["actions"]]
+    tx["context_free_actions"] = [action_json(a, abis) for a in tx["context_free_actions"]]
+    canonical: dict[str, Any] = Transaction.from_json(tx).to_json()
+    return canonical
+
+
+def identity_req(identity: Mapping[str, Any], version: int) -> tuple[list[Any], int]:
+    """The ``req`` variant of an identity request, and the version it needs (3 with a scope)."""
+    scope = identity.get("scope")
+    permission = identity.get("permission")
+    perm_json = None if permission is None else permission_json(permission)
+    if scope:
+        version = 3
+    if version == 2:
+        return ["identity", {"permission": perm_json}], version
+    return ["identity", {"scope": str(Name(scope or 0)), "permission": perm_json}], version
+
+
+def chain_variant(chain_id: ChainIdLike) -> list[Any]:
+    """The ``variant_id`` of a chain: its alias when it has one, else the full id."""
+    if isinstance(chain_id, int):
+        chain_id_for_alias(chain_id)
+        return ["chain_alias", int(chain_id)]
+    checksum = chain_id if isinstance(chain_id, Checksum256) else Checksum256(chain_id)
+    alias = alias_for_chain_id(checksum)
+    if alias != ChainName.UNKNOWN:
+        return ["chain_alias", alias]
+    return ["chain_id", str(checksum)]
+
+
+def chain_ids_bytes(chain_ids: Sequence[ChainIdLike]) -> bytes:
+    """The ``chain_ids`` info value: a serialized ``variant_id[]``."""
+    variants = [chain_variant(c) for c in chain_ids]
+    return esr_abi(3).encode("variant_id[]", variants)
+
+
+def variant_chain_id(variant: Sequence[Any]) -> Checksum256:
+    """The chain id a ``variant_id`` names."""
+    kind, value = variant
+    if kind == "chain_id":
+        return Checksum256(value)
+    return chain_id_for_alias(value)
+
+
+def info_bytes(value: object) -> bytes:
+    """An info value's bytes when no ABI type is given (see ``SigningRequest.create``)."""
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    if isinstance(value, bool):
+        return b"\x01" if value else b"\x00"
+    to_abi = getattr(value, "to_abi", None)
+    if callable(to_abi):
+        raw = to_abi()
+        if isinstance(raw, bytes):
+            return raw
+    raise InvalidSigningRequest(
+        f"cannot tell how to encode an info value of type {type(value).__name__}: "
+        "use set_info_key(key, value, type_name)"
+    )
