@@ -10,13 +10,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 from sessionkit.antelope._name import name_to_uint64
-from sessionkit.chain import APIClient
 from sessionkit.errors import ChainAPIError, InvalidName
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
-    from sessionkit.devnet import Devnet
+    from sessionkit.chain import APIClient
 
 pytestmark = [pytest.mark.anyio, pytest.mark.devnet]
 
@@ -33,12 +30,6 @@ SAMPLES = [
     "aaaaaaaaaaaaaa",
     "a-b",
 ]
-
-
-@pytest.fixture
-async def client(devnet: Devnet) -> AsyncIterator[APIClient]:
-    async with APIClient(devnet.url, timeout=10.0) as client:
-        yield client
 
 
 def strictly_valid(text: str) -> bool:

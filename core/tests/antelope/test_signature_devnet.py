@@ -11,25 +11,21 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from devnet_helpers import sign, unsigned_transaction
 from sessionkit.antelope import ABI, Action, SignedTransaction, Transaction
 from sessionkit.antelope._keys import KeyType, PrivateKey, PublicKey, Signature
-from sessionkit.chain import ABICache, APIClient
+from sessionkit.chain import ABICache
 from sessionkit.errors import ChainAPIError
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Sequence
+    from collections.abc import Sequence
 
+    from sessionkit.chain import APIClient
     from sessionkit.devnet import Devnet
 
 pytestmark = [pytest.mark.anyio, pytest.mark.devnet]
 
 _NAME_CHARS = "abcdefghijklmnopqrstuvwxyz12345"
-
-
-@pytest.fixture
-async def client(devnet: Devnet) -> AsyncIterator[APIClient]:
-    async with APIClient(devnet.url, timeout=10.0) as client:
-        yield client
 
 
 @pytest.fixture
@@ -42,14 +38,11 @@ def _authority(key: PublicKey) -> dict[str, Any]:
 
 
 async def _push(
-    client: APIClient, devnet: Devnet, actions: Sequence[Action], sign: Sequence[PrivateKey]
+    client: APIClient, devnet: Devnet, actions: Sequence[Action], keys: Sequence[PrivateKey]
 ) -> tuple[Transaction, list[Signature]]:
-    info = await client.get_info()
-    transaction = Transaction(**info.transaction_header(60).to_dict(), actions=tuple(actions))  # type: ignore[arg-type]
-    digest = transaction.signing_digest(devnet.chain_id)
-    signatures = [key.sign_digest(digest) for key in sign]
-    await client.send_transaction(SignedTransaction(transaction, signatures))
-    return transaction, signatures
+    signed = sign(await unsigned_transaction(client, actions), devnet.chain_id, keys)
+    await client.send_transaction(signed)
+    return signed.transaction, signed.signatures
 
 
 async def _account_with_active_key(
@@ -101,8 +94,7 @@ async def test_node_refuses_a_signature_with_the_wrong_recovery_id(
     key = PrivateKey.generate(KeyType.R1)
     account = await _account_with_active_key(client, devnet, bios_abi, key.public_key)
     action = _add_permission(bios_abi, account, "flipped", key.public_key)
-    info = await client.get_info()
-    transaction = Transaction(**info.transaction_header(60).to_dict(), actions=(action,))  # type: ignore[arg-type]
+    transaction = await unsigned_transaction(client, [action])
     signature = key.sign_digest(transaction.signing_digest(devnet.chain_id))
     flipped = Signature(KeyType.R1, bytes([63 - signature.data[0]]) + signature.data[1:])
     with pytest.raises(ChainAPIError) as caught:

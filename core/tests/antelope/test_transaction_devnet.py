@@ -12,6 +12,7 @@ import secrets
 from typing import TYPE_CHECKING
 
 import pytest
+from devnet_helpers import sign, transfer_action, unsigned_transaction
 from sessionkit.antelope import (
     ABI,
     Action,
@@ -20,44 +21,26 @@ from sessionkit.antelope import (
     SignedTransaction,
     Transaction,
 )
-from sessionkit.chain import ABICache, APIClient
 from sessionkit.errors import ChainAPIError
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
+    from sessionkit.chain import APIClient
     from sessionkit.devnet import Devnet
 
 pytestmark = [pytest.mark.anyio, pytest.mark.devnet]
 
 
-@pytest.fixture
-async def client(devnet: Devnet) -> AsyncIterator[APIClient]:
-    async with APIClient(devnet.url, timeout=10.0) as client:
-        yield client
-
-
-@pytest.fixture
-async def token_abi(client: APIClient) -> ABI:
-    return await ABICache(client).get_abi("eosio.token")
-
-
 async def transfer(client: APIClient, token_abi: ABI, memo: str, **extra: object) -> Transaction:
-    info = await client.get_info()
     unique = f"{memo} {secrets.token_hex(4)}"  # asyncio and trio runs must not be duplicates
-    data = {"from": "alice", "to": "bob", "quantity": "0.0001 SYS", "memo": unique}
-    action = Action.from_data("eosio.token", "transfer", ["alice@active"], data, token_abi)
-    return Transaction(**info.transaction_header(60).to_dict(), actions=(action,), **extra)  # type: ignore[arg-type]
+    action = transfer_action(token_abi, "alice@active", "bob", "0.0001 SYS", unique)
+    return await unsigned_transaction(client, [action], **extra)
 
 
 async def test_node_accepts_zlib_packed_transactions(
     client: APIClient, devnet: Devnet, token_abi: ABI
 ) -> None:
     transaction = await transfer(client, token_abi, "zlib")
-    key = devnet.accounts["alice"].private_key
-    signed = SignedTransaction(
-        transaction, [key.sign_digest(transaction.signing_digest(devnet.chain_id))]
-    )
+    signed = sign(transaction, devnet.chain_id, [devnet.accounts["alice"].private_key])
     packed = PackedTransaction.from_signed(signed, CompressionType.ZLIB)
     result = await client.send_transaction(packed)
     assert str(result.transaction_id) == str(transaction.id)

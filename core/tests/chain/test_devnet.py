@@ -10,14 +10,13 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import httpx
 import pytest
+from devnet_helpers import sign, transfer_action, unsigned_transaction
 from sessionkit.antelope import (
     ABI,
-    Action,
     Asset,
     PackedTransaction,
     PrivateKey,
     SignedTransaction,
-    Transaction,
 )
 from sessionkit.chain import (
     ABICache,
@@ -33,22 +32,9 @@ from sessionkit.errors import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
     from sessionkit.devnet import Devnet, DevnetAccount
 
 pytestmark = [pytest.mark.anyio, pytest.mark.devnet]
-
-
-@pytest.fixture
-async def client(devnet: Devnet) -> AsyncIterator[APIClient]:
-    async with APIClient(devnet.url, timeout=10.0) as client:
-        yield client
-
-
-@pytest.fixture
-async def token_abi(client: APIClient) -> ABI:
-    return await ABICache(client).get_abi("eosio.token")
 
 
 def dead_url() -> str:
@@ -72,14 +58,9 @@ async def transfer(
     expire_seconds: int = 60,
 ) -> SignedTransaction:
     """A token transfer built and signed by our own code (not yet sent)."""
-    info = await client.get_info()
-    data = {"from": str(sender.name), "to": to, "quantity": quantity, "memo": memo}
-    action = Action.from_data("eosio.token", "transfer", [sender.permission_level], data, abi)
-    header = info.transaction_header(expire_seconds)
-    transaction = Transaction(**header.to_dict(), actions=(action,))
-    signer = key or sender.private_key
-    signature = signer.sign_digest(transaction.signing_digest(devnet.chain_id))
-    return SignedTransaction(transaction, [signature], [])
+    action = transfer_action(abi, sender.permission_level, to, quantity, memo)
+    transaction = await unsigned_transaction(client, [action], expire_seconds=expire_seconds)
+    return sign(transaction, devnet.chain_id, [key or sender.private_key])
 
 
 async def balance(client: APIClient, account: str) -> Asset:
