@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from fresh_interpreter import modules_loaded_by
 from sessionkit.devnet._python import PYTHON_ENV_VAR
 
 APP_TEST = """\
@@ -57,13 +58,8 @@ def test_unavailable_platform_fails_under_ci(tmp_path) -> None:
 
 
 def test_plugin_import_is_cheap() -> None:
-    code = (
-        "import sys, sessionkit.testing.pytest_plugin;"
-        "heavy = [m for m in ('sessionkit.devnet._devnet', 'sessionkit.antelope._keys',"
-        " 'httpx', 'anyio', 'msgspec') if m in sys.modules]; print(','.join(heavy))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ""
+    heavy = ("sessionkit.devnet._devnet", "sessionkit.antelope._keys", "httpx", "anyio", "msgspec")
+    assert modules_loaded_by("import sessionkit.testing.pytest_plugin", heavy) == []
 
 
 @pytest.mark.parametrize("value", ["true", "1", "yes", "TRUE"])
