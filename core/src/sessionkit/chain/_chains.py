@@ -276,6 +276,17 @@ def _chain(
     )
 
 
+def _testnet(mainnet: ChainDefinition, id: str, url: str) -> ChainDefinition:
+    """The test network of ``mainnet``: its logo and token, no explorer, "(Testnet)" named."""
+    return ChainDefinition(
+        id,
+        url,
+        name=f"{mainnet.name} (Testnet)",
+        logo=mainnet.logo,
+        system_token=mainnet.system_token,
+    )
+
+
 class Chains:
     """Well-known public chains, e.g. ``Chains.Jungle4``; ``Chains.all()`` lists them."""
 
@@ -309,12 +320,10 @@ class Chains:
         explorer="https://explorer.telos.net/transaction/",
         token=("eosio.token", "4,TLOS"),
     )
-    TelosTestnet = _chain(
+    TelosTestnet = _testnet(
+        Telos,
         "1eaa0824707c8c16bd25145493bf062aecddfeb56c736f6ba6397f3195f33c9f",
         "https://testnet.telos.net",
-        "Telos (Testnet)",
-        logo="telos",
-        token=("eosio.token", "4,TLOS"),
     )
     WAX = _chain(
         "1064487b3cd1a897ce03ae5b6a865651747e2e152090f99c1d19d44e01aea5a4",
@@ -324,12 +333,10 @@ class Chains:
         explorer="https://waxblock.io/transaction/",
         token=("eosio.token", "8,WAX"),
     )
-    WAXTestnet = _chain(
+    WAXTestnet = _testnet(
+        WAX,
         "f16b1833c747c43682f4386fca9cbb327929334a762755ebec17f6f23c9b8a12",
         "https://waxtestnet.greymass.com",
-        "WAX (Testnet)",
-        logo="wax",
-        token=("eosio.token", "8,WAX"),
     )
     Proton = _chain(
         "384da888112027f0321850a169f737c33e53b388aad48b5adace4bab97f437e0",
@@ -339,12 +346,10 @@ class Chains:
         explorer="https://www.protonscan.io/transaction/",
         token=("eosio.token", "4,XPR"),
     )
-    ProtonTestnet = _chain(
+    ProtonTestnet = _testnet(
+        Proton,
         "71ee83bcf52142d61019d95f9cc5427ba6a0d7ff8accd9e2088ae2abeaf3d3dd",
         "https://proton-testnet.greymass.com",
-        "Proton (Testnet)",
-        logo="proton",
-        token=("eosio.token", "4,XPR"),
     )
     FIO = _chain(
         "21dcae42c0182200e93f954a074011f9048a7624c6fe81d3c9541a614a88bd1c",
@@ -354,12 +359,10 @@ class Chains:
         explorer="https://fio.bloks.io/transaction/",
         token=("fio.token", "9,FIO"),
     )
-    FIOTestnet = _chain(
+    FIOTestnet = _testnet(
+        FIO,
         "b20901380af44ef59c5918439a1f9a41d83669020319a80574b804a5f95cbd7e",
         "https://fiotestnet.greymass.com",
-        "FIO (Testnet)",
-        logo="fio",
-        token=("fio.token", "9,FIO"),
     )
     Libre = _chain(
         "38b1d7815474d0c60683ecbea321d723e83f5da6ae5f1c1f9fecc69d9ba96465",
@@ -368,11 +371,10 @@ class Chains:
         logo="libre",
         explorer="https://www.libreblocks.io/tx/",
     )
-    LibreTestnet = _chain(
+    LibreTestnet = _testnet(
+        Libre,
         "b64646740308df2ee06c6b72f34c0f7fa066d940e831f752db2006fcc2b78dee",
         "https://libretestnet.greymass.com",
-        "Libre (Testnet)",
-        logo="libre",
     )
     UX = _chain(
         "8fc6dce7942189f842170de953932b1f66693ad3788f766e777b6f9d22335c02",
