@@ -35,10 +35,7 @@ class RequestEditor(RequestModel):
 
     def set_signature(self, signer: Name | str, signature: Signature | str) -> None:
         """Attach an existing request signature."""
-        self.signature = RequestSignature(
-            Name(signer),
-            signature if isinstance(signature, Signature) else Signature.from_string(signature),
-        )
+        self.signature = RequestSignature(Name(signer), Signature.from_json(signature))
 
     def set_callback(self, url: str, background: bool = False) -> None:
         """Set the callback URL and whether it runs in the background."""

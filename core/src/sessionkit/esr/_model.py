@@ -16,17 +16,24 @@ from sessionkit.errors import InvalidSigningRequest, InvalidValue
 from sessionkit.esr._abi_defs import esr_abi
 from sessionkit.esr._chains import ChainName, chain_id_for_alias
 from sessionkit.esr._parts import (
-    NULL_EXPIRATION,
     PLACEHOLDER_AUTH,
-    action_from_json,
     copy_json,
     has_tapos,
     is_identity_action,
+    null_transaction,
     variant_chain_id,
 )
 from sessionkit.esr._placeholders import PLACEHOLDER_ACTOR, PLACEHOLDER_PERMISSION
 
-__all__ = ["RequestFlags", "RequestModel", "RequestSignature"]
+__all__ = ["RequestFlags", "RequestModel", "RequestSignature", "check_version"]
+
+
+def check_version(version: int) -> None:
+    """Refuse a protocol version other than 2 and 3."""
+    if version not in (2, 3):
+        raise InvalidSigningRequest(
+            f"unsupported signing request version {version}: only 2 and 3 exist"
+        )
 
 
 class RequestFlags:
@@ -76,10 +83,7 @@ class RequestModel:
         _raw: bytes | None = None,
     ) -> None:
         """Wrap request ``data`` in the codec's JSON form; prefer ``create`` and ``from_*``."""
-        if version not in (2, 3):
-            raise InvalidSigningRequest(
-                f"unsupported signing request version {version}: only 2 and 3 exist"
-            )
+        check_version(version)
         self._version = version
         self._data = data
         self._raw = _raw
@@ -142,18 +146,12 @@ class RequestModel:
     @property
     def identity(self) -> Name | None:
         """The account an identity request asks for, or None (any account, or not identity)."""
-        permission = self._identity_permission_level()
-        if permission is None or permission["actor"] == PLACEHOLDER_ACTOR:
-            return None
-        return Name(permission["actor"])
+        return self._identity_name("actor", PLACEHOLDER_ACTOR)
 
     @property
     def identity_permission(self) -> Name | None:
         """The permission an identity request asks for, or None (any, or not identity)."""
-        permission = self._identity_permission_level()
-        if permission is None or permission["permission"] == PLACEHOLDER_PERMISSION:
-            return None
-        return Name(permission["permission"])
+        return self._identity_name("permission", PLACEHOLDER_PERMISSION)
 
     @property
     def identity_scope(self) -> Name | None:
@@ -241,7 +239,7 @@ class RequestModel:
     @property
     def raw_actions(self) -> list[Action]:
         """The actions with their data still encoded (placeholders unresolved)."""
-        return [action_from_json(a) for a in self._raw_action_dicts()]
+        return [Action.from_json(a) for a in self._raw_action_dicts()]
 
     @property
     def raw_transaction(self) -> Transaction:
@@ -283,11 +281,15 @@ class RequestModel:
     def _encode_data(self) -> bytes:
         return esr_abi(self._version).encode("signing_request", self._data)
 
-    def _identity_permission_level(self) -> dict[str, str] | None:
+    def _identity_name(self, field: str, placeholder: str) -> Name | None:
+        """``field`` of the permission an identity request asks for; None for the placeholder
+        (any), an identity request without a permission, or another kind of request."""
         if not self.is_identity:
             return None
-        permission: dict[str, str] | None = self._data["req"][1].get("permission")
-        return permission
+        permission = self._data["req"][1].get("permission")
+        if permission is None or permission[field] == placeholder:
+            return None
+        return Name(permission[field])
 
     def _raw_action_dicts(self) -> list[dict[str, Any]]:
         kind, value = self._data["req"]
@@ -318,14 +320,4 @@ class RequestModel:
         kind, value = self._data["req"]
         if kind == "transaction":
             return dict(value)
-        return {
-            "expiration": NULL_EXPIRATION,
-            "ref_block_num": 0,
-            "ref_block_prefix": 0,
-            "max_net_usage_words": 0,
-            "max_cpu_usage_ms": 0,
-            "delay_sec": 0,
-            "context_free_actions": [],
-            "actions": self._raw_action_dicts(),
-            "transaction_extensions": [],
-        }
+        return null_transaction({"actions": self._raw_action_dicts()})

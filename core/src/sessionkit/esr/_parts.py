@@ -17,12 +17,11 @@ from sessionkit.esr._chains import ChainName, alias_for_chain_id, chain_id_for_a
 from sessionkit.esr._placeholders import PLACEHOLDER_ACTOR, PLACEHOLDER_PERMISSION
 
 __all__ = [
-    "NULL_EXPIRATION",
     "PLACEHOLDER_AUTH",
     "ChainIdLike",
     "abi_map",
-    "action_from_json",
     "action_json",
+    "chain_checksum",
     "chain_ids_bytes",
     "chain_variant",
     "copy_json",
@@ -30,7 +29,7 @@ __all__ = [
     "identity_req",
     "info_bytes",
     "is_identity_action",
-    "permission_json",
+    "null_transaction",
     "transaction_json",
     "variant_chain_id",
 ]
@@ -38,7 +37,7 @@ __all__ = [
 #: A chain given as an alias number, a ``Checksum256`` or its hex string.
 ChainIdLike = int | ChainName | Checksum256 | str
 
-NULL_EXPIRATION = "1970-01-01T00:00:00"
+_NULL_EXPIRATION = "1970-01-01T00:00:00"
 PLACEHOLDER_AUTH = {"actor": PLACEHOLDER_ACTOR, "permission": PLACEHOLDER_PERMISSION}
 
 
@@ -61,21 +60,30 @@ def is_identity_action(action: Mapping[str, Any]) -> bool:
     return action["account"] in ("", 0) and action["name"] == "identity"
 
 
+def null_transaction(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A transaction with a null header (TAPoS left to the signer), no limits and no actions,
+    with ``fields`` set over it."""
+    return {
+        "expiration": _NULL_EXPIRATION,
+        "ref_block_num": 0,
+        "ref_block_prefix": 0,
+        "max_net_usage_words": 0,
+        "max_cpu_usage_ms": 0,
+        "delay_sec": 0,
+        "context_free_actions": [],
+        "actions": [],
+        "transaction_extensions": [],
+        **fields,
+    }
+
+
 def has_tapos(tx: Mapping[str, Any]) -> bool:
     """False when the transaction's header is null, leaving TAPoS to the signer."""
     return not (
-        str(tx["expiration"]) == NULL_EXPIRATION
+        str(tx["expiration"]) == _NULL_EXPIRATION
         and tx["ref_block_num"] == 0
         and tx["ref_block_prefix"] == 0
     )
-
-
-def permission_json(value: object) -> dict[str, str]:
-    if isinstance(value, str):
-        level = PermissionLevel.from_string(value)
-    else:
-        level = PermissionLevel.from_json(value)
-    return {"actor": str(level.actor), "permission": str(level.permission)}
 
 
 def _hex_data(data: object) -> str:
@@ -97,13 +105,15 @@ def action_json(action: Action | Mapping[str, Any], abis: Mapping[str, ABI]) -> 
         return {
             "account": str(action.account),
             "name": str(action.name),
-            "authorization": [permission_json(p) for p in action.authorization],
+            "authorization": [p.to_json() for p in action.authorization],
             "data": bytes(action.data).hex(),
         }
     try:
         account = str(Name(action["account"]))
         name = str(Name(action["name"]))
-        authorization = [permission_json(p) for p in action.get("authorization", ())]
+        authorization = [
+            PermissionLevel.from_json(p).to_json() for p in action.get("authorization", ())
+        ]
         data = action.get("data", b"")
     except KeyError as exc:
         raise InvalidSigningRequest(f"an action needs {exc.args[0]!r}") from None
@@ -120,18 +130,6 @@ def action_json(action: Action | Mapping[str, Any], abis: Mapping[str, ABI]) -> 
     return {"account": account, "name": name, "authorization": authorization, "data": encoded}
 
 
-def action_from_json(action: Mapping[str, Any]) -> Action:
-    """The ``Action`` of an action in the codec's JSON form (data still encoded)."""
-    return Action(
-        account=Name(action["account"]),
-        name=Name(action["name"]),
-        authorization=[
-            PermissionLevel(p["actor"], p["permission"]) for p in action["authorization"]
-        ],
-        data=bytes.fromhex(action["data"]),
-    )
-
-
 def transaction_json(
     transaction: Transaction | Mapping[str, Any], abis: Mapping[str, ABI]
 ) -> dict[str, Any]:
@@ -139,18 +137,7 @@ def transaction_json(
     if isinstance(transaction, Transaction):
         tx_json: dict[str, Any] = transaction.to_json()
         return tx_json
-    tx = {
-        "expiration": NULL_EXPIRATION,
-        "ref_block_num": 0,
-        "ref_block_prefix": 0,
-        "max_net_usage_words": 0,
-        "max_cpu_usage_ms": 0,
-        "delay_sec": 0,
-        "context_free_actions": [],
-        "actions": [],
-        "transaction_extensions": [],
-        **transaction,
-    }
+    tx = null_transaction(transaction)
     tx["actions"] = [action_json(a, abis) for a in tx["actions"]]
     tx["context_free_actions"] = [action_json(a, abis) for a in tx["context_free_actions"]]
     canonical: dict[str, Any] = Transaction.from_json(tx).to_json()
@@ -161,7 +148,7 @@ def identity_req(identity: Mapping[str, Any], version: int) -> tuple[list[Any], 
     """The ``req`` variant of an identity request, and the version it needs (3 with a scope)."""
     scope = identity.get("scope")
     permission = identity.get("permission")
-    perm_json = None if permission is None else permission_json(permission)
+    perm_json = None if permission is None else PermissionLevel.from_json(permission).to_json()
     if scope:
         version = 3
     if version == 2:
@@ -174,11 +161,18 @@ def chain_variant(chain_id: ChainIdLike) -> list[Any]:
     if isinstance(chain_id, int):
         chain_id_for_alias(chain_id)
         return ["chain_alias", int(chain_id)]
-    checksum = chain_id if isinstance(chain_id, Checksum256) else Checksum256(chain_id)
+    checksum = chain_checksum(chain_id)
     alias = alias_for_chain_id(checksum)
     if alias != ChainName.UNKNOWN:
         return ["chain_alias", alias]
     return ["chain_id", str(checksum)]
+
+
+def chain_checksum(chain_id: ChainIdLike) -> Checksum256:
+    """The chain id of an alias number, a hex string or a ``Checksum256``."""
+    if isinstance(chain_id, int):
+        return chain_id_for_alias(chain_id)
+    return chain_id if isinstance(chain_id, Checksum256) else Checksum256(chain_id)
 
 
 def chain_ids_bytes(chain_ids: Sequence[ChainIdLike]) -> bytes:

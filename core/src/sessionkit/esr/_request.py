@@ -14,8 +14,9 @@ from sessionkit.errors import InvalidSigningRequest, InvalidValue
 from sessionkit.esr._abi_defs import esr_abi
 from sessionkit.esr._create import RequestFactory
 from sessionkit.esr._edit import RequestEditor
-from sessionkit.esr._model import RequestSignature
-from sessionkit.esr._parts import ChainIdLike, copy_json
+from sessionkit.esr._model import RequestSignature, check_version
+from sessionkit.esr._parts import copy_json
+from sessionkit.esr._resolve import resolve_request
 from sessionkit.esr._uri import (
     DEFAULT_MAX_PAYLOAD_SIZE,
     decode_payload,
@@ -25,9 +26,8 @@ from sessionkit.esr._uri import (
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from datetime import datetime
 
-    from sessionkit.antelope import ABI, PermissionLevel, TimePointSec
+    from sessionkit.antelope import ABI, PermissionLevel
     from sessionkit.chain import APIClient
     from sessionkit.esr._resolve import ABIProvider, ResolvedSigningRequest
 
@@ -67,10 +67,7 @@ class SigningRequest(RequestFactory, RequestEditor):
 
     @classmethod
     def _from_payload(cls, version: int, payload: bytes) -> Self:
-        if version not in (2, 3):
-            raise InvalidSigningRequest(
-                f"unsupported signing request version {version}: only 2 and 3 exist"
-            )
+        check_version(version)
         try:
             data, pos = esr_abi(version).decode_partial("signing_request", payload)
             signature = None
@@ -98,41 +95,9 @@ class SigningRequest(RequestFactory, RequestEditor):
 
     # -- resolving ------------------------------------------------------------------------
 
-    def resolve(
-        self,
-        abis: Mapping[str, ABI] | None,
-        signer: PermissionLevel | str | Mapping[str, Any],
-        *,
-        expiration: TimePointSec | datetime | str | None = None,
-        ref_block_num: int | None = None,
-        ref_block_prefix: int | None = None,
-        block_num: int | None = None,
-        timestamp: TimePointSec | datetime | str | None = None,
-        expire_seconds: int = 60,
-        chain_id: ChainIdLike | None = None,
-    ) -> ResolvedSigningRequest:
-        """The transaction ``signer`` should sign: placeholders replaced, action data checked
-        against ``abis`` (account -> ABI), TAPoS filled in when the request has none.
-
-        TAPoS comes from ``expiration`` + ``ref_block_num`` + ``ref_block_prefix``, or from
-        ``block_num`` + ``ref_block_prefix`` + ``timestamp`` (+ ``expire_seconds``). Version 3
-        identity requests get ``expiration`` (or ``timestamp``/now + ``expire_seconds``).
-        ``chain_id`` picks the chain of a multi-chain request.
-        """
-        from sessionkit.esr._resolve import resolve_request
-
-        return resolve_request(
-            self,
-            abis,
-            signer,
-            expiration=expiration,
-            ref_block_num=ref_block_num,
-            ref_block_prefix=ref_block_prefix,
-            block_num=block_num,
-            timestamp=timestamp,
-            expire_seconds=expire_seconds,
-            chain_id=chain_id,
-        )
+    #: ``resolve(abis, signer, *, expiration=..., ...)``: the transaction ``signer`` should
+    #: sign (see ``resolve_request``, which this is, so its parameters are written once).
+    resolve = resolve_request
 
     async def fetch_abis(self, provider: ABIProvider) -> dict[str, ABI]:
         """The ABIs ``resolve`` needs, from ``provider`` (e.g. ``sessionkit.chain.ABICache``)."""

@@ -25,20 +25,19 @@ from sessionkit.antelope import (
 )
 from sessionkit.errors import ABINotFoundError, InvalidSigningRequest, InvalidValue
 from sessionkit.esr._abi_defs import esr_abi
-from sessionkit.esr._chains import chain_id_for_alias
-from sessionkit.esr._parts import has_tapos, is_identity_action
+from sessionkit.esr._parts import chain_checksum, has_tapos, is_identity_action
 from sessionkit.esr._placeholders import (
     PLACEHOLDER_ACTOR,
     PLACEHOLDER_PERMISSION,
     resolve_placeholders,
 )
-from sessionkit.esr._request import SigningRequest
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from sessionkit.esr._identity import IdentityProof
     from sessionkit.esr._parts import ChainIdLike
+    from sessionkit.esr._request import SigningRequest
 
 __all__ = [
     "ABIProvider",
@@ -106,7 +105,7 @@ class ResolvedSigningRequest:
     ) -> ResolvedSigningRequest:
         """Rebuild what a wallet signed from its callback: decode ``req`` and resolve it for
         ``sa@sp`` with the wallet's ``rbn``/``rid``/``ex`` on chain ``cid``."""
-        request = SigningRequest.from_uri(_payload_str(payload, "req"))
+        request = _payload_request(payload)
         return request.resolve(abis, **_payload_context(payload))
 
     @classmethod
@@ -114,7 +113,7 @@ class ResolvedSigningRequest:
         cls, payload: Mapping[str, Any], provider: ABIProvider
     ) -> ResolvedSigningRequest:
         """``from_payload`` with the ABIs fetched from ``provider``."""
-        request = SigningRequest.from_uri(_payload_str(payload, "req"))
+        request = _payload_request(payload)
         abis = await request.fetch_abis(provider)
         return request.resolve(abis, **_payload_context(payload))
 
@@ -147,7 +146,7 @@ class ResolvedSigningRequest:
         template = self.request.callback
         if not template:
             return None
-        sigs = [s if isinstance(s, Signature) else Signature.from_string(s) for s in signatures]
+        sigs = [Signature.from_json(s) for s in signatures]
         if not sigs:
             raise InvalidSigningRequest("a callback needs at least one signature")
         tx = self.transaction
@@ -183,9 +182,7 @@ class ResolvedSigningRequest:
             scope=scope,
             expiration=self.transaction.expiration,
             signer=self.signer,
-            signature=signature
-            if isinstance(signature, Signature)
-            else Signature.from_string(signature),
+            signature=Signature.from_json(signature),
         )
 
     def __repr__(self) -> str:
@@ -231,8 +228,16 @@ def resolve_request(
     expire_seconds: int = 60,
     chain_id: ChainIdLike | None = None,
 ) -> ResolvedSigningRequest:
-    """See ``SigningRequest.resolve``."""
-    level = _signer_level(signer)
+    """The transaction ``signer`` should sign: placeholders replaced, action data checked
+    against ``abis`` (account -> ABI), TAPoS filled in when the request has none.
+
+    This is ``SigningRequest.resolve``. TAPoS comes from ``expiration`` + ``ref_block_num`` +
+    ``ref_block_prefix``, or from ``block_num`` + ``ref_block_prefix`` + ``timestamp``
+    (+ ``expire_seconds``). Version 3 identity requests get ``expiration`` (or
+    ``timestamp``/now + ``expire_seconds``). ``chain_id`` picks the chain of a multi-chain
+    request.
+    """
+    level = PermissionLevel.from_json(signer)
     abi_map = {str(k): v for k, v in (abis or {}).items()}
     tx = request._raw_transaction_json()
     ref_num, prefix = tx["ref_block_num"], tx["ref_block_prefix"]
@@ -346,7 +351,7 @@ def _resolve_auth(level: Mapping[str, str], signer: tuple[str, str]) -> dict[str
 
 
 def _resolve_chain_id(request: SigningRequest, chain_id: ChainIdLike | None) -> Checksum256:
-    wanted = None if chain_id is None else _checksum(chain_id)
+    wanted = None if chain_id is None else chain_checksum(chain_id)
     if request.is_multi_chain:
         if wanted is None:
             raise InvalidSigningRequest("a multi-chain request needs chain_id= to resolve")
@@ -361,20 +366,6 @@ def _resolve_chain_id(request: SigningRequest, chain_id: ChainIdLike | None) -> 
     return own
 
 
-def _checksum(chain_id: ChainIdLike) -> Checksum256:
-    if isinstance(chain_id, int):
-        return chain_id_for_alias(chain_id)
-    return chain_id if isinstance(chain_id, Checksum256) else Checksum256(chain_id)
-
-
-def _signer_level(signer: PermissionLevel | str | Mapping[str, Any]) -> PermissionLevel:
-    if isinstance(signer, PermissionLevel):
-        return signer
-    if isinstance(signer, str):
-        return PermissionLevel.from_string(signer)
-    return PermissionLevel.from_json(signer)
-
-
 def _time(value: TimePointSec | datetime | str) -> TimePointSec:
     if isinstance(value, datetime):
         return TimePointSec.from_datetime(value)
@@ -386,6 +377,13 @@ def _expiration_after(
 ) -> TimePointSec:
     start = datetime.now(UTC) if timestamp is None else _time(timestamp).to_datetime()
     return TimePointSec.from_datetime(start.replace(microsecond=0) + timedelta(seconds=seconds))
+
+
+def _payload_request(payload: Mapping[str, Any]) -> SigningRequest:
+    """The request a callback echoes in ``req``."""
+    from sessionkit.esr._request import SigningRequest  # that module imports this one
+
+    return SigningRequest.from_uri(_payload_str(payload, "req"))
 
 
 def _payload_str(payload: Mapping[str, Any], key: str) -> str:
