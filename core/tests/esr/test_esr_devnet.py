@@ -18,7 +18,7 @@ from sessionkit.antelope import (
     SignedTransaction,
     TimePointSec,
 )
-from sessionkit.chain import ABICache, APIClient
+from sessionkit.chain import ABICache
 from sessionkit.errors import IdentityProofError
 from sessionkit.esr import (
     IdentityProof,
@@ -29,8 +29,7 @@ from sessionkit.esr import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
+    from sessionkit.chain import APIClient
     from sessionkit.devnet import Devnet
 
 pytestmark = [pytest.mark.anyio, pytest.mark.devnet]
@@ -41,12 +40,6 @@ CALLBACK = "https://example.com/callback?tx={{tx}}&sig={{sig}}&bn={{bn}}"
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
-
-
-@pytest.fixture
-async def client(devnet: Devnet) -> AsyncIterator[APIClient]:
-    async with APIClient(devnet.url, timeout=10.0) as client:
-        yield client
 
 
 async def login_proof(
@@ -65,6 +58,13 @@ async def login_proof(
     callback = resolved.get_callback([key.sign_digest(resolved.signing_digest)])
     assert callback is not None
     return IdentityProof.from_payload(callback.payload)
+
+
+async def refusal(proof: IdentityProof, client: APIClient, match: str | None = None) -> str:
+    """The reason ``proof.verify`` gives for refusing ``proof`` (its message matching ``match``)."""
+    with pytest.raises(IdentityProofError, match=match) as caught:
+        await proof.verify(client)
+    return caught.value.reason
 
 
 async def test_identity_proof_signed_by_the_account_key_verifies(
@@ -86,9 +86,7 @@ async def test_identity_proof_for_a_named_permission_verifies(
     assert await proof.verify(client) == transfer.public_key
     active_key = devnet.accounts["erin"].private_key
     wrong = await login_proof(client, devnet, "erin@transfer", active_key)
-    with pytest.raises(IdentityProofError) as caught:
-        await wrong.verify(client)
-    assert caught.value.reason == "wrong_key"
+    assert await refusal(wrong, client) == "wrong_key"
 
 
 async def test_identity_proof_from_a_key_not_on_the_permission_fails(
@@ -96,9 +94,7 @@ async def test_identity_proof_from_a_key_not_on_the_permission_fails(
 ) -> None:
     bob_key = devnet.accounts["bob"].private_key
     proof = await login_proof(client, devnet, "alice@active", bob_key)
-    with pytest.raises(IdentityProofError, match="not a key of alice@active") as caught:
-        await proof.verify(client)
-    assert caught.value.reason == "wrong_key"
+    assert await refusal(proof, client, match="not a key of alice@active") == "wrong_key"
 
 
 async def test_expired_identity_proof_fails(client: APIClient, devnet: Devnet) -> None:
@@ -115,9 +111,7 @@ async def test_one_key_of_a_multi_key_permission_does_not_meet_its_threshold(
     team = devnet.accounts["team"]
     assert team.threshold > 1
     proof = await login_proof(client, devnet, "team@active", team.private_keys[1])
-    with pytest.raises(IdentityProofError, match="threshold") as caught:
-        await proof.verify(client)
-    assert caught.value.reason == "threshold"
+    assert await refusal(proof, client, match="threshold") == "threshold"
 
 
 @pytest.mark.parametrize(
@@ -130,9 +124,7 @@ async def test_proof_for_a_missing_account_or_permission_fails(
     if "@" not in signer:
         signer += "@active"
     proof = await login_proof(client, devnet, signer, devnet.accounts["alice"].private_key)
-    with pytest.raises(IdentityProofError) as caught:
-        await proof.verify(client)
-    assert caught.value.reason == reason
+    assert await refusal(proof, client) == reason
 
 
 async def test_proof_for_another_chain_fails(client: APIClient, devnet: Devnet) -> None:
@@ -145,9 +137,7 @@ async def test_proof_for_another_chain_fails(client: APIClient, devnet: Devnet) 
         signer=proof.signer,
         signature=proof.signature,
     )
-    with pytest.raises(IdentityProofError) as caught:
-        await elsewhere.verify(client)
-    assert caught.value.reason == "wrong_chain"
+    assert await refusal(elsewhere, client) == "wrong_chain"
 
 
 async def test_resolved_action_request_signed_by_our_code_broadcasts(
