@@ -6,8 +6,9 @@ use, so ``import sessionkit.esr`` costs almost nothing until a name is touched.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from sessionkit._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from sessionkit.esr._abi_defs import esr_abi
@@ -33,29 +34,29 @@ if TYPE_CHECKING:
     from sessionkit.esr.sealed import SealedMessage, seal, unseal, unseal_text
 
 _EXPORTS: dict[str, str] = {
-    "SigningRequest": "._request",
-    "RequestFlags": "._model",
-    "RequestSignature": "._model",
-    "ChainIdLike": "._parts",
-    "ResolvedSigningRequest": "._resolve",
-    "ResolvedCallback": "._resolve",
-    "CallbackPayload": "._resolve",
-    "ABIProvider": "._resolve",
-    "extract_signatures": "._resolve",
-    "IdentityProof": "._identity",
-    "verify_identity_proof": "._identity",
-    "ChainName": "._chains",
-    "CHAIN_ALIASES": "._chains",
-    "alias_for_chain_id": "._chains",
-    "chain_id_for_alias": "._chains",
-    "PLACEHOLDER_ACTOR": "._placeholders",
-    "PLACEHOLDER_PERMISSION": "._placeholders",
-    "DEFAULT_MAX_PAYLOAD_SIZE": "._uri",
-    "esr_abi": "._abi_defs",
-    "SealedMessage": ".sealed",
-    "seal": ".sealed",
-    "unseal": ".sealed",
-    "unseal_text": ".sealed",
+    "SigningRequest": "_request",
+    "RequestFlags": "_model",
+    "RequestSignature": "_model",
+    "ChainIdLike": "_parts",
+    "ResolvedSigningRequest": "_resolve",
+    "ResolvedCallback": "_resolve",
+    "CallbackPayload": "_resolve",
+    "ABIProvider": "_resolve",
+    "extract_signatures": "_resolve",
+    "IdentityProof": "_identity",
+    "verify_identity_proof": "_identity",
+    "ChainName": "_chains",
+    "CHAIN_ALIASES": "_chains",
+    "alias_for_chain_id": "_chains",
+    "chain_id_for_alias": "_chains",
+    "PLACEHOLDER_ACTOR": "_placeholders",
+    "PLACEHOLDER_PERMISSION": "_placeholders",
+    "DEFAULT_MAX_PAYLOAD_SIZE": "_uri",
+    "esr_abi": "_abi_defs",
+    "SealedMessage": "sealed",
+    "seal": "sealed",
+    "unseal": "sealed",
+    "unseal_text": "sealed",
 }
 
 __all__ = [
@@ -90,14 +91,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(module, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, __all__)
