@@ -115,12 +115,9 @@ class RequestModel:
     @property
     def chain_id(self) -> Checksum256 | None:
         """The chain the request is for, or None for a multi-chain request."""
-        kind, value = self._data["chain_id"]
-        if kind == "chain_id":
-            return Checksum256(value)
-        if value == ChainName.UNKNOWN:
+        if self.is_multi_chain:
             return None
-        return chain_id_for_alias(value)
+        return variant_chain_id(self._data["chain_id"])
 
     @property
     def chain_ids(self) -> list[Checksum256] | None:
