@@ -16,11 +16,11 @@ import json
 import statistics
 import subprocess
 import sys
-import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import coincurve
 import coincurve.utils
+from _timing import RUNS, ops_per_second, seconds_taken
 from sessionkit.antelope import (
     ABI,
     Action,
@@ -31,10 +31,6 @@ from sessionkit.antelope import (
     Transaction,
 )
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-RUNS = 7
 CHAIN_ID = Checksum256("73e4385a2708e6d7048834fbc1079f2fabb17b3c125b146af438971e90716c4d")
 SECRET = hashlib.sha256(b"sessionkit bench key").digest()
 DIGESTS = [hashlib.sha256(i.to_bytes(4, "big")).digest() for i in range(64)]
@@ -61,38 +57,24 @@ MEMOS = [{**TRANSFER, "memo": f"bench {i}"} for i in range(64)]
 AUTHORIZATION = [PermissionLevel("alice", "active")]
 
 
-def ops_per_second(batch: Callable[[], int], seconds: float = 0.25) -> float:
-    """Median over RUNS of (operations / elapsed), each run repeating ``batch`` ~``seconds``."""
-    rates = []
-    for _ in range(RUNS):
-        done = 0
-        start = time.perf_counter()
-        while (elapsed := time.perf_counter() - start) < seconds:
-            done += batch()
-        rates.append(done / elapsed)
-    return statistics.median(rates)
-
-
 def bench_sign() -> float:
     key = PrivateKey.from_bytes(SECRET)
 
-    def batch() -> int:
+    def batch() -> None:
         for digest in DIGESTS:
             str(key.sign_digest(digest))
-        return len(DIGESTS)
 
-    return ops_per_second(batch)
+    return ops_per_second(batch, per_call=len(DIGESTS))
 
 
 def bench_coincurve() -> float:
     key = coincurve.PrivateKey(SECRET)
 
-    def batch() -> int:
+    def batch() -> None:
         for digest in DIGESTS:
             key.sign_recoverable(digest, hasher=None)
-        return len(DIGESTS)
 
-    return ops_per_second(batch)
+    return ops_per_second(batch, per_call=len(DIGESTS))
 
 
 def bench_canonical_loop() -> float:
@@ -108,7 +90,7 @@ def bench_canonical_loop() -> float:
             and (sig[32] or sig[33] >= 0x80)
         )
 
-    def batch() -> int:
+    def batch() -> None:
         for digest in DIGESTS:
             signature = key.sign_recoverable(digest, hasher=None)
             attempt = 0
@@ -118,18 +100,16 @@ def bench_canonical_loop() -> float:
                 signature = key.sign_recoverable(
                     digest, hasher=None, custom_nonce=(nonce_function, extra)
                 )
-        return len(DIGESTS)
 
-    return ops_per_second(batch)
+    return ops_per_second(batch, per_call=len(DIGESTS))
 
 
 def bench_encode_transfer() -> float:
-    def batch() -> int:
+    def batch() -> None:
         for _ in range(100):
             TOKEN_ABI.encode("transfer", TRANSFER)
-        return 100
 
-    return ops_per_second(batch)
+    return ops_per_second(batch, per_call=100)
 
 
 def build_transfer(data: dict[str, Any]) -> Transaction:
@@ -144,13 +124,12 @@ def build_transfer(data: dict[str, Any]) -> Transaction:
 def bench_full_tx() -> float:
     key = PrivateKey.from_bytes(SECRET)
 
-    def batch() -> int:
+    def batch() -> None:
         for data in MEMOS:
             transaction = build_transfer(data)
             str(key.sign_digest(transaction.signing_digest(CHAIN_ID)))
-        return len(MEMOS)
 
-    return ops_per_second(batch)
+    return ops_per_second(batch, per_call=len(MEMOS))
 
 
 def bench_decode_tx() -> float:
@@ -165,21 +144,17 @@ def bench_decode_tx() -> float:
 
     assert decode()["actions"][0]["data"] == TRANSFER
 
-    def batch() -> int:
+    def batch() -> None:
         for _ in range(100):
             decode()
-        return 100
 
-    return ops_per_second(batch)
+    return ops_per_second(batch, per_call=100)
 
 
 def import_ms() -> float:
-    timings = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import sessionkit.antelope"], check=True)
-        timings.append((time.perf_counter() - start) * 1000)
-    return statistics.median(timings)
+    command = [sys.executable, "-c", "import sessionkit.antelope"]
+    timings = [seconds_taken(lambda: subprocess.run(command, check=True)) for _ in range(RUNS)]
+    return statistics.median(timings) * 1000
 
 
 def main() -> None:

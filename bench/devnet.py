@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import statistics
-import time
 
+from _timing import seconds_taken
 from sessionkit.devnet import Devnet
 
 ROUNDS = 5
@@ -23,12 +23,8 @@ def main() -> None:
     stops: list[float] = []
     for _ in range(ROUNDS):
         devnet = Devnet(progress=None)
-        began = time.perf_counter()
-        devnet.start()
-        starts.append(time.perf_counter() - began)
-        began = time.perf_counter()
-        devnet.stop()
-        stops.append(time.perf_counter() - began)
+        starts.append(seconds_taken(devnet.start))
+        stops.append(seconds_taken(devnet.stop))
     figures = {
         "start_to_ready_s": round(statistics.median(starts), 2),
         "start_to_ready_max_s": round(max(starts), 2),

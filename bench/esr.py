@@ -12,15 +12,10 @@ Each figure is the median of several timed runs. Run: ``uv run python bench/esr.
 from __future__ import annotations
 
 import json
-import statistics
-import time
-from typing import TYPE_CHECKING
 
+from _timing import ops_per_second
 from sessionkit.antelope import ABI
 from sessionkit.esr import SigningRequest
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
 
 TOKEN_ABI = ABI.from_json(
     {
@@ -76,30 +71,9 @@ def decode_resolve_digest() -> object:
     return SigningRequest.from_uri(URI).resolve(ABIS, "foobar@active", **TAPOS).signing_digest
 
 
-def rate(operation: Callable[[], object], runs: int = 7, seconds: float = 0.3) -> float:
-    """Operations per second: the median over ``runs`` timed batches of about ``seconds``."""
-    batch = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(batch):
-            operation()
-        elapsed = time.perf_counter() - start
-        if elapsed > seconds / 4:
-            break
-        batch *= 2
-    batch = max(1, int(batch * seconds / elapsed))
-    results = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        for _ in range(batch):
-            operation()
-        results.append(batch / (time.perf_counter() - start))
-    return statistics.median(results)
-
-
 def main() -> None:
     figures = {
-        name: round(rate(operation))
+        name: round(ops_per_second(operation, seconds=0.3))
         for name, operation in (
             ("create_encode", create_encode),
             ("decode", decode),
