@@ -1,8 +1,8 @@
 """A request's parts in the codec's JSON form, made from what callers pass.
 
 A request is held as the ESR ABI's JSON (variants as ``[type, value]``, bytes as hex). These
-functions turn actions, transactions, identities, chains and info values into that form, and
-read actions back out of it; creating, editing and resolving requests share them.
+functions turn actions, transactions, identities, chains and info values into that form (and a
+chain variant back into a chain id); creating, editing and resolving requests share them.
 """
 
 from __future__ import annotations

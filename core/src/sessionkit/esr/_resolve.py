@@ -25,7 +25,7 @@ from sessionkit.antelope import (
 )
 from sessionkit.errors import ABINotFoundError, InvalidSigningRequest, InvalidValue
 from sessionkit.esr._abi_defs import esr_abi
-from sessionkit.esr._parts import chain_checksum, has_tapos, is_identity_action
+from sessionkit.esr._parts import abi_map, chain_checksum, has_tapos, is_identity_action
 from sessionkit.esr._placeholders import (
     PLACEHOLDER_ACTOR,
     PLACEHOLDER_PERMISSION,
@@ -238,7 +238,7 @@ def resolve_request(
     request.
     """
     level = PermissionLevel.from_json(signer)
-    abi_map = {str(k): v for k, v in (abis or {}).items()}
+    abi_by_account = abi_map(abis)
     tx = request._raw_transaction_json()
     ref_num, prefix = tx["ref_block_num"], tx["ref_block_prefix"]
     if not request.is_identity and not has_tapos(tx):
@@ -268,7 +268,7 @@ def resolve_request(
     actions: list[Action] = []
     decoded_actions: list[dict[str, Any]] = []
     for raw_action in tx["actions"]:
-        action, decoded = _resolve_action(request, raw_action, abi_map, signer_pair)
+        action, decoded = _resolve_action(request, raw_action, abi_by_account, signer_pair)
         actions.append(action)
         decoded_actions.append(decoded)
     header = {
