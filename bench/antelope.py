@@ -21,8 +21,8 @@ from typing import Any
 import coincurve
 import coincurve.utils
 from _timing import RUNS, ops_per_second, seconds_taken
+from _token_abi import TOKEN_ABI
 from sessionkit.antelope import (
-    ABI,
     Action,
     Checksum256,
     PermissionLevel,
@@ -34,24 +34,6 @@ from sessionkit.antelope import (
 CHAIN_ID = Checksum256("73e4385a2708e6d7048834fbc1079f2fabb17b3c125b146af438971e90716c4d")
 SECRET = hashlib.sha256(b"sessionkit bench key").digest()
 DIGESTS = [hashlib.sha256(i.to_bytes(4, "big")).digest() for i in range(64)]
-TOKEN_ABI = ABI.from_json(
-    {
-        "version": "eosio::abi/1.2",
-        "structs": [
-            {
-                "name": "transfer",
-                "base": "",
-                "fields": [
-                    {"name": "from", "type": "name"},
-                    {"name": "to", "type": "name"},
-                    {"name": "quantity", "type": "asset"},
-                    {"name": "memo", "type": "string"},
-                ],
-            }
-        ],
-        "actions": [{"name": "transfer", "type": "transfer", "ricardian_contract": ""}],
-    }
-)
 TRANSFER = {"from": "alice", "to": "bob", "quantity": "1.0000 EOS", "memo": "bench"}
 MEMOS = [{**TRANSFER, "memo": f"bench {i}"} for i in range(64)]
 AUTHORIZATION = [PermissionLevel("alice", "active")]

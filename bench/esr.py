@@ -14,27 +14,9 @@ from __future__ import annotations
 import json
 
 from _timing import ops_per_second
-from sessionkit.antelope import ABI
+from _token_abi import TOKEN_ABI
 from sessionkit.esr import SigningRequest
 
-TOKEN_ABI = ABI.from_json(
-    {
-        "version": "eosio::abi/1.1",
-        "structs": [
-            {
-                "name": "transfer",
-                "base": "",
-                "fields": [
-                    {"name": "from", "type": "name"},
-                    {"name": "to", "type": "name"},
-                    {"name": "quantity", "type": "asset"},
-                    {"name": "memo", "type": "string"},
-                ],
-            }
-        ],
-        "actions": [{"name": "transfer", "type": "transfer", "ricardian_contract": ""}],
-    }
-)
 ABIS = {"eosio.token": TOKEN_ABI}
 ACTION = {
     "account": "eosio.token",
