@@ -89,12 +89,17 @@ class GetInfoResponse(Response, frozen=True):
         )
 
 
-class BlockTransaction(Response, frozen=True):
-    """One transaction receipt in a block; ``trx`` is an id or a packed transaction object."""
+class TransactionReceipt(Response, frozen=True):
+    """How a transaction was applied (``status``, e.g. ``executed``) and what it used."""
 
     status: str
     cpu_usage_us: int
     net_usage_words: int
+
+
+class BlockTransaction(TransactionReceipt, frozen=True):
+    """One transaction receipt in a block; ``trx`` is an id or a packed transaction object."""
+
     trx: Any
 
     @property
@@ -325,12 +330,6 @@ class ActionTrace(Response, frozen=True):
     error_code: Any = None
     return_value_hex_data: str = ""
     return_value_data: Any = None
-
-
-class TransactionReceipt(Response, frozen=True):
-    status: str
-    cpu_usage_us: int
-    net_usage_words: int
 
 
 class TransactionTrace(Response, frozen=True):
