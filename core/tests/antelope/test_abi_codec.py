@@ -379,12 +379,34 @@ def test_struct_errors_name_the_path() -> None:
         TOKEN.decode("transfer", TOKEN.encode("transfer", TRANSFER)[:20])
 
 
-def test_extra_struct_keys_are_ignored_and_mappings_accepted() -> None:
+def test_unknown_struct_keys_are_refused_and_mappings_accepted() -> None:
+    """Decision: strict. The reference ignores unknown keys, so a misspelt optional or
+    binary-extension field would vanish from the encoding without a word."""
     from types import MappingProxyType
 
     data = TOKEN.encode("transfer", TRANSFER)
-    assert TOKEN.encode("transfer", {**TRANSFER, "extra": 1}) == data
+    with pytest.raises(EncodeError, match="no field 'extra'"):
+        TOKEN.encode("transfer", {**TRANSFER, "extra": 1})
     assert TOKEN.encode("transfer", MappingProxyType(TRANSFER)) == data
+
+
+def test_a_misspelt_binary_extension_is_not_dropped() -> None:
+    abi = ABI.from_json(
+        {
+            "version": "eosio::abi/1.1",
+            "structs": [
+                {
+                    "name": "s",
+                    "base": "",
+                    "fields": [{"name": "a", "type": "uint8"}, {"name": "b", "type": "uint8$"}],
+                }
+            ],
+        }
+    )
+    assert abi.encode("s", {"a": 1}) == b"\x01"
+    assert abi.encode("s", {"a": 1, "b": 2}) == b"\x01\x02"
+    with pytest.raises(EncodeError, match="no field 'bb'"):
+        abi.encode("s", {"a": 1, "bb": 2})
 
 
 def test_optional_presence_byte_must_be_0_or_1() -> None:

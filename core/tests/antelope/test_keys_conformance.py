@@ -154,7 +154,6 @@ _ERRORS = {"private_key": InvalidKey, "public_key": InvalidKey, "signature": Inv
 @pytest.mark.parametrize("vector", KEYS["rejected"], ids=ids("note"))
 def test_rejected(vector: dict[str, Any]) -> None:
     """Every input the reference refuses is refused, and no message repeats a private key."""
-    assert vector["reference_throws"], "strict: keys.json lists no silently accepted reject"
     with pytest.raises(_ERRORS[vector["kind"]]) as raised:
         _PARSERS[vector["kind"]].from_string(vector["input"])
     if vector["kind"] == "private_key":

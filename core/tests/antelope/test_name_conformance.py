@@ -70,7 +70,6 @@ def test_invalid_strings_are_rejected_strictly_and_reproduced_leniently(
 @pytest.mark.conformance
 @pytest.mark.parametrize("vector", NAMES["non_string_inputs"], ids=ids("input"))
 def test_non_string_inputs_raise(vector: dict[str, Any]) -> None:
-    assert vector["reference_throws"]
     with pytest.raises(InvalidName):
         Name.from_json(vector["input"])
     with pytest.raises(InvalidName):

@@ -64,7 +64,9 @@ def _key_type(value: int, error: type[InvalidValue]) -> KeyType:
     try:
         return KeyType(value)
     except ValueError:
-        raise error(f"unknown key type {value!r}: expected K1 (0), R1 (1) or WA (2)") from None
+        # The value is not echoed: arguments passed in the wrong order would put a secret here.
+        shown = value if isinstance(value, int) else type(value).__name__
+        raise error(f"unknown key type {shown}: expected K1 (0), R1 (1) or WA (2)") from None
 
 
 def _as_bytes(value: object, error: type[InvalidValue], what: str) -> bytes:

@@ -179,10 +179,13 @@ def _struct(name: str, head: list[_Field], tail: list[_Field]) -> Coder:
     """Fields in order; ``tail`` starts at the first binary extension and may end early."""
     head_fields = [(f.name, f.coder.encode, f.nullable) for f in head]
     head_decoders = [(f.name, f.coder.decode) for f in head]
+    known = frozenset(f.name for f in (*head, *tail))
 
     def encode(value: Any, out: bytearray) -> None:
         if type(value) is not dict and not isinstance(value, Mapping):
             value = _as_mapping(value, name)
+        if not known.issuperset(value):
+            raise _unknown_fields(name, value, known)
         get = value.get
         for field_name, field_encode, nullable in head_fields:
             item = get(field_name)
@@ -211,6 +214,15 @@ def _struct(name: str, head: list[_Field], tail: list[_Field]) -> Coder:
         return result, pos
 
     return Coder(encode, decode)
+
+
+def _unknown_fields(
+    struct_name: str, value: Mapping[str, Any], known: frozenset[str]
+) -> EncodeError:
+    """Refuse keys the struct does not have: a misspelt optional field would be lost silently."""
+    unknown = ", ".join(repr(key) for key in value if key not in known)
+    fields = ", ".join(sorted(known)) or "none"
+    return EncodeError(f"struct {struct_name!r} has no field {unknown} (its fields: {fields})")
 
 
 def _as_mapping(value: Any, struct_name: str) -> Mapping[str, Any]:
