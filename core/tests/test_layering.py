@@ -25,15 +25,33 @@ ALLOWED: dict[str, set[str]] = {
 }
 
 
+def package_of(path: Path) -> list[str]:
+    """The dotted package a source file belongs to, e.g. ["sessionkit", "antelope", "_abi"]."""
+    parts = list(path.relative_to(path.parents[len(path.parents) - 1]).parts)
+    src = max(i for i, part in enumerate(parts) if part == "src")
+    return parts[src + 1 : -1]
+
+
 def imported_modules(path: Path) -> set[str]:
-    """Every absolute module a file imports (top-level or inside functions)."""
+    """Every module a file imports (top-level or inside functions), relative ones resolved."""
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level == 0:
+                found.add(node.module or "")
+                continue
+            package = package_of(path)
+            base = package[: len(package) - node.level + 1]
+            found.add(".".join([*base, *([node.module] if node.module else [])]))
     return found
+
+
+def test_relative_imports_are_resolved() -> None:
+    codec = CORE / "antelope" / "_abi" / "_compile.py"
+    assert package_of(codec) == ["sessionkit", "antelope", "_abi"]
+    assert all(not module.startswith(".") for module in imported_modules(codec))
 
 
 def sessionkit_layer(module: str) -> str | None:

@@ -518,3 +518,10 @@ def test_abi_def_is_described_by_an_abi() -> None:
     decoded = abi_def_abi().decode("abi_def", data)
     assert decoded["version"] == "eosio::abi/1.1"
     assert [s["name"] for s in decoded["structs"]] == [s.name for s in TOKEN.structs]
+
+
+@pytest.mark.parametrize("text", ["1e400", "-1e400", "9" * 400])
+def test_a_number_string_too_large_for_float64_is_refused(text: str) -> None:
+    with pytest.raises(EncodeError, match="too large"):
+        encode("float64", text)
+    assert decode("float64", encode("float64", "-Infinity")) == "-Infinity"

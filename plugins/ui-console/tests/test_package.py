@@ -1,11 +1,12 @@
-"""The distribution is installed and advertises its entry point."""
+"""The distribution is installed and its entry point loads this package."""
 
 from importlib.metadata import entry_points
 
 import sessionkit_ui_console
 
 
-def test_entry_point_names_this_module() -> None:
-    eps = {ep.name: ep.value for ep in entry_points(group="sessionkit")}
-    assert eps["console"] == "sessionkit_ui_console"
-    assert sessionkit_ui_console.__name__ == "sessionkit_ui_console"
+def test_entry_point_loads_this_package() -> None:
+    (entry_point,) = entry_points(group="sessionkit", name="console")
+    assert entry_point.load() is sessionkit_ui_console
+    assert entry_point.dist is not None
+    assert entry_point.dist.name == "sessionkit-ui-console"

@@ -1,11 +1,12 @@
-"""The distribution is installed and advertises its entry point."""
+"""The distribution is installed and its entry point loads this package."""
 
 from importlib.metadata import entry_points
 
 import sessionkit_wallet_privatekey
 
 
-def test_entry_point_names_this_module() -> None:
-    eps = {ep.name: ep.value for ep in entry_points(group="sessionkit")}
-    assert eps["privatekey"] == "sessionkit_wallet_privatekey"
-    assert sessionkit_wallet_privatekey.__name__ == "sessionkit_wallet_privatekey"
+def test_entry_point_loads_this_package() -> None:
+    (entry_point,) = entry_points(group="sessionkit", name="privatekey")
+    assert entry_point.load() is sessionkit_wallet_privatekey
+    assert entry_point.dist is not None
+    assert entry_point.dist.name == "sessionkit-wallet-privatekey"

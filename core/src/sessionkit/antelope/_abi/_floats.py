@@ -36,7 +36,10 @@ def parse_float(value: object) -> float:
         if special is not None:
             return special
         if _NUMBER.fullmatch(value):
-            return float(value)
+            number = float(value)
+            if math.isinf(number):  # "1e400": write "Infinity" if infinity is meant
+                raise EncodeError(f"number {value!r:.50} is too large for a float")
+            return number
         raise EncodeError(f"invalid number {value!r:.50}: expected a decimal number string")
     raise EncodeError(f"expected a number, got {type(value).__name__}")
 
