@@ -7,8 +7,9 @@ encode_transfer >= 100,000/s, full_tx >= 8,000/s, decode_tx >= 25,000/s, import_
 ``encode_transfer`` and ``decode_tx`` cycle through thousands of different transfers (distinct
 accounts, amounts and memos: more than the parsers' caches hold), so they measure the codec
 rather than cache hits; ``encode_transfer_repeated`` encodes one transfer over and over (every
-cache warm) for comparison. Two ceilings are measured in the same run for comparison: ``coincurve_sign_recoverable`` (raw
-libsecp256k1) and ``canonical_loop_ceiling`` (raw libsecp256k1 with the canonical retry loop).
+cache warm) for comparison. Two ceilings are measured in the same run for comparison:
+``coincurve_sign_recoverable`` (raw libsecp256k1) and ``canonical_loop_ceiling`` (raw
+libsecp256k1 with the canonical retry loop).
 Other processes on the machine move every figure: compare figures from one run.
 """
 
