@@ -15,10 +15,13 @@ import pytest
 from sessionkit.chain import APIClient
 from sessionkit.cli import build_parser
 from sessionkit.devnet._node import process_alive, stop_detached
+from sessionkit.devnet._state import DevnetState
 from sessionkit.errors import ChainConnectionError
 
 
-def run_cli(*args: str, state_dir: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, state_dir: Path, timeout: float = 120, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SESSIONKIT_DEVNET_STATE_DIR": str(state_dir)}
     return subprocess.run(
         [sys.executable, "-m", "sessionkit.cli", *args],
@@ -28,6 +31,20 @@ def run_cli(*args: str, state_dir: Path, timeout: float = 120) -> subprocess.Com
         env=env,
         stdin=subprocess.DEVNULL,
         check=False,
+        cwd=cwd,
+    )
+
+
+def state_naming(directory: str, pid: int, port: int = 9) -> DevnetState:
+    return DevnetState(
+        url=f"http://127.0.0.1:{port}",
+        chain_id="00" * 32,
+        pid=pid,
+        supervisor_pid=pid,
+        directory=directory,
+        http_port=port,
+        p2p_port=port,
+        debug_port=port,
     )
 
 
@@ -62,6 +79,21 @@ def test_unavailable_platform_is_a_clear_error(tmp_path, monkeypatch) -> None:
     assert "Traceback" not in done.stderr
 
 
+def test_stop_never_deletes_a_directory_the_devnet_did_not_make(tmp_path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "precious.txt").write_text("keep me")
+    state_dir = tmp_path / "state"
+    for named in ("", ".", str(work)):
+        state_naming(named, pid=os.getpid()).save(state_dir / "devnet.json")
+        stop = run_cli("devnet", "stop", state_dir=state_dir, cwd=work)
+        assert stop.returncode == 1
+        assert "refusing to delete" in stop.stderr
+        assert "Traceback" not in stop.stderr
+        assert (work / "precious.txt").read_text() == "keep me"
+    assert process_alive(os.getpid())
+
+
 @pytest.mark.devnet
 def test_prepare_reports_the_ready_environment(tmp_path) -> None:
     done = run_cli("devnet", "prepare", state_dir=tmp_path)
@@ -74,8 +106,6 @@ def test_prepare_reports_the_ready_environment(tmp_path) -> None:
 @pytest.mark.devnet
 def test_status_fails_when_the_node_runs_but_does_not_answer(tmp_path) -> None:
     import socket
-
-    from sessionkit.devnet._state import DevnetState
 
     with socket.socket() as probe:  # a port nobody listens on once closed
         probe.bind(("127.0.0.1", 0))

@@ -8,15 +8,19 @@ test_devnet.py.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 from sessionkit.devnet._node import NodeProcess, free_ports, process_alive, stop_detached
 from sessionkit.devnet._venv import NodeEnvironment
+from sessionkit.errors import DevnetError
 
 FAKE_NODE = """\
 #!{python}
@@ -155,17 +159,48 @@ def test_detached_node_outlives_its_owner_until_stopped(fake_env, tmp_path) -> N
     assert not directory.exists()
 
 
-def test_stop_detached_ignores_a_pid_that_is_not_ours(tmp_path) -> None:
+def node_like_directory() -> Path:
+    """A directory shaped like one `NodeProcess.launch` makes (temp dir, prefix, config)."""
+    directory = Path(tempfile.mkdtemp(prefix="sessionkit-devnet-"))
+    (directory / "config.yaml").write_text("")
+    return directory
+
+
+def test_stop_detached_ignores_a_pid_that_is_not_ours() -> None:
     bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    directory = node_like_directory()
     try:
-        directory = tmp_path / "gone"
-        directory.mkdir()
         stop_detached(bystander.pid, bystander.pid, directory, timeout=0.1)
         assert process_alive(bystander.pid)
         assert not directory.exists()
     finally:
         bystander.kill()
         bystander.wait()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def test_stop_detached_refuses_a_directory_the_devnet_did_not_make(tmp_path, monkeypatch) -> None:
+    keep = tmp_path / "keep.txt"
+    keep.write_text("mine")
+    monkeypatch.chdir(tmp_path)
+    elsewhere = tmp_path / "sessionkit-devnet-x"  # right name, wrong place
+    elsewhere.mkdir()
+    (elsewhere / "config.yaml").write_text("")
+    no_config = Path(tempfile.mkdtemp(prefix="sessionkit-devnet-"))  # right place, no config
+    other_name = Path(tempfile.mkdtemp(prefix="something-else-"))
+    (other_name / "config.yaml").write_text("")
+    try:
+        for directory in (Path(""), Path("."), tmp_path, elsewhere, no_config, other_name):
+            with pytest.raises(DevnetError, match="refusing to delete"):
+                stop_detached(os.getpid(), os.getpid(), directory, timeout=0.1)
+        assert keep.read_text() == "mine"
+        assert elsewhere.is_dir()
+        assert no_config.is_dir()
+        assert other_name.is_dir()
+        assert process_alive(os.getpid())
+    finally:
+        shutil.rmtree(no_config, ignore_errors=True)
+        shutil.rmtree(other_name, ignore_errors=True)
 
 
 def test_supervisor_script_needs_no_sessionkit_import() -> None:

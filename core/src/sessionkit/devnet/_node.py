@@ -26,9 +26,18 @@ from sessionkit.errors import DevnetError
 if TYPE_CHECKING:
     from sessionkit.devnet._venv import NodeEnvironment
 
-__all__ = ["NodePorts", "NodeProcess", "free_ports", "process_alive"]
+__all__ = [
+    "NodePorts",
+    "NodeProcess",
+    "check_node_directory",
+    "free_ports",
+    "process_alive",
+    "stop_detached",
+]
 
 _SUPERVISOR = Path(__file__).with_name("_supervisor.py")
+_PREFIX = "sessionkit-devnet-"
+_CONFIG = "config.yaml"
 _LOG = "node.log"
 _LAUNCH_TIMEOUT_S = 15.0
 
@@ -129,10 +138,10 @@ class NodeProcess:
         ``detached`` nodes outlive this process (``sessionkit devnet start``); attached ones are
         removed, with their directory, as soon as this process stops them, exits or dies.
         """
-        directory = Path(tempfile.mkdtemp(prefix="sessionkit-devnet-"))
+        directory = Path(tempfile.mkdtemp(prefix=_PREFIX))
         try:
             ports = free_ports()
-            (directory / "config.yaml").write_text(node_config(directory, ports))
+            (directory / _CONFIG).write_text(node_config(directory, ports))
             log = directory / _LOG
             argv = [
                 sys.executable,
@@ -197,8 +206,41 @@ class NodeProcess:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
+def check_node_directory(directory: Path) -> Path:
+    """``directory`` resolved, if it can be a node directory `NodeProcess.launch` made.
+
+    That is ``<temp dir>/sessionkit-devnet-*``, owned by this user, holding the node's
+    ``config.yaml`` (or already gone). Anything else raises `DevnetError`: a state file naming
+    another directory must never get it deleted.
+    """
+    try:
+        resolved = Path(directory).resolve()
+        temp = Path(tempfile.gettempdir()).resolve()
+        exists = resolved.exists()
+        ours = not exists or (
+            resolved.is_dir()
+            and resolved.stat().st_uid == os.getuid()
+            and (resolved / _CONFIG).is_file()
+        )
+    except (OSError, RuntimeError, TypeError, ValueError):
+        ours = False
+        resolved, temp = Path(directory), Path(tempfile.gettempdir())
+    if not (ours and resolved.parent == temp and resolved.name.startswith(_PREFIX)):
+        raise DevnetError(
+            f"refusing to delete {str(directory)!r}: it is not a devnet node directory "
+            f"({temp}/{_PREFIX}... holding {_CONFIG}); the state file may be damaged. Stop the "
+            "node by hand if one runs, then delete the state file."
+        )
+    return resolved
+
+
 def stop_detached(supervisor_pid: int, node_pid: int, directory: Path, timeout: float) -> None:
-    """Stop a node whose supervisor this process does not own (from the CLI's state file)."""
+    """Stop a node whose supervisor this process does not own (from the CLI's state file).
+
+    Raises `DevnetError`, stopping and deleting nothing, unless ``directory`` passes
+    `check_node_directory`.
+    """
+    resolved = check_node_directory(directory)
     if _is_our_supervisor(supervisor_pid, directory):
         with contextlib.suppress(ProcessLookupError):
             os.kill(supervisor_pid, signal.SIGTERM)
@@ -207,13 +249,18 @@ def stop_detached(supervisor_pid: int, node_pid: int, directory: Path, timeout: 
             time.sleep(0.05)
     if _is_our_node(node_pid, directory):
         _kill_group(node_pid)
-    shutil.rmtree(directory, ignore_errors=True)
+    shutil.rmtree(resolved, ignore_errors=True)
 
 
 def _is_our_supervisor(pid: int, directory: Path) -> bool:
-    """Guards against pid reuse: the process must be a supervisor for this directory."""
-    cmdline = _cmdline(pid)
-    return _SUPERVISOR.name in cmdline and str(directory) in cmdline
+    """Guards against pid reuse: the process must be a supervisor for this very directory."""
+    argv = _cmdline(pid)
+    names = {str(directory), str(Path(directory).resolve())}
+    return (
+        any(arg.endswith(_SUPERVISOR.name) for arg in argv)
+        and "--dir" in argv[:-1]
+        and argv[argv.index("--dir") + 1] in names
+    )
 
 
 def _is_our_node(pid: int, directory: Path) -> bool:
@@ -223,12 +270,12 @@ def _is_our_node(pid: int, directory: Path) -> bool:
         return False
 
 
-def _cmdline(pid: int) -> str:
+def _cmdline(pid: int) -> list[str]:
     try:
         raw = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
-        return ""
-    return raw.replace(b"\0", b" ").decode(errors="replace")
+        return []
+    return raw.decode(errors="replace").split("\0")
 
 
 def _kill_group(pgid: int) -> None:
