@@ -203,3 +203,9 @@ def test_any_login_payload_gives_a_proof_or_a_sessionkit_error(changes: dict[str
     except SessionKitError:
         return
     assert proof.scope == "myapp"
+
+
+@pytest.mark.parametrize("payload", [None, [], [("sig", "x")], "req"])
+def test_from_payload_refuses_what_is_not_a_mapping(payload: Any) -> None:
+    with pytest.raises(InvalidIdentityProof, match="mapping"):
+        IdentityProof.from_payload(payload)

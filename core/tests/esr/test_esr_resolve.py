@@ -293,3 +293,27 @@ def test_payloads_rebuild_or_raise_a_sessionkit_error(changes: dict[str, Any]) -
     except SessionKitError:
         return
     assert rebuilt.signer.actor == payload["sa"]
+
+
+# -- wallet-supplied data never raises anything but a sessionkit error ------------------------
+
+LONG_DIGITS = "9" * 5000
+
+
+@pytest.mark.parametrize("key", ["rbn", "rid"])
+def test_huge_numbers_in_a_payload_are_refused(key: str) -> None:
+    with pytest.raises(InvalidSigningRequest, match="not a number"):
+        ResolvedSigningRequest.from_payload({**VALID_PAYLOAD, key: LONG_DIGITS}, ABIS)
+
+
+def test_a_huge_signature_number_is_not_a_signature_key() -> None:
+    payload = {"sig": SIG_A, "sig" + LONG_DIGITS: SIG_B}
+    assert [str(s) for s in extract_signatures(payload)] == [SIG_A]
+
+
+@pytest.mark.parametrize("payload", [None, [], ["sig", SIG_A], "sig", 5])
+def test_a_payload_that_is_not_a_mapping_is_refused(payload: Any) -> None:
+    with pytest.raises(InvalidSigningRequest, match="mapping"):
+        ResolvedSigningRequest.from_payload(payload, ABIS)
+    with pytest.raises(InvalidSigningRequest, match="mapping"):
+        extract_signatures(payload)

@@ -157,6 +157,10 @@ def test_from_abi_reads_at_a_position() -> None:
         {"nonce": 1, "ciphertext": 5, "checksum": 1},
         {"nonce": 1, "ciphertext": "", "checksum": 1.5},
         {"nonce": "-1", "ciphertext": "", "checksum": 1},
+        {"nonce": "9" * 5000, "ciphertext": "", "checksum": 1},
+        {"nonce": 1, "ciphertext": "", "checksum": "9" * 5000},
+        {"nonce": 1, "ciphertext": "ab cd", "checksum": 1},
+        {"nonce": 1, "ciphertext": "abcd ", "checksum": 1},
     ],
 )
 def test_from_json_refuses_malformed_objects(value: object) -> None:

@@ -140,6 +140,10 @@ class IdentityProof:
         ``sp``, ``ex``, ``sig``, and ``cid`` or the request's chain)."""
         from sessionkit.esr._request import SigningRequest
 
+        if not isinstance(payload, Mapping):
+            raise InvalidIdentityProof(
+                f"a login callback is a mapping of strings, not {type(payload).__name__}"
+            )
         try:
             request = SigningRequest.from_uri(_field(payload, "req"))
             scope = request.identity_scope

@@ -9,6 +9,7 @@ re-encodes the action data. ``ResolvedSigningRequest`` then builds the callback 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
@@ -33,7 +34,7 @@ from sessionkit.esr._placeholders import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Sequence
 
     from sessionkit.esr._identity import IdentityProof
     from sessionkit.esr._parts import ChainIdLike
@@ -53,7 +54,10 @@ __all__ = [
 CallbackPayload = dict[str, str]
 
 _TEMPLATE = re.compile(r"{{([a-z0-9]+)}}")
-_NUMBERED_SIG = re.compile(r"sig([0-9]+)")
+# Bounded so a wallet's key of thousands of digits is no signature rather than a huge int().
+_NUMBERED_SIG = re.compile(r"sig([0-9]{1,9})")
+# rbn and rid are uint16 and uint32: ten digits at most.
+_PAYLOAD_NUMBER = re.compile(r"[0-9]{1,10}")
 # A name placeholder serialized: uint64 1 or 2, little-endian.
 _PLACEHOLDER_BYTES = (b"\x01" + bytes(7), b"\x02" + bytes(7))
 
@@ -195,6 +199,7 @@ class ResolvedSigningRequest:
 def extract_signatures(payload: Mapping[str, Any]) -> list[Signature]:
     """Every signature in a callback: ``sig``, then ``sigN`` in numeric order (any numbering,
     gaps allowed), without repeats."""
+    _check_payload(payload)
     texts: list[object] = []
     if "sig" in payload:
         texts.append(payload["sig"])
@@ -383,7 +388,15 @@ def _payload_request(payload: Mapping[str, Any]) -> SigningRequest:
     """The request a callback echoes in ``req``."""
     from sessionkit.esr._request import SigningRequest  # that module imports this one
 
+    _check_payload(payload)
     return SigningRequest.from_uri(_payload_str(payload, "req"))
+
+
+def _check_payload(payload: object) -> None:
+    if not isinstance(payload, Mapping):
+        raise InvalidSigningRequest(
+            f"a callback payload is a mapping of strings, not {type(payload).__name__}"
+        )
 
 
 def _payload_str(payload: Mapping[str, Any], key: str) -> str:
@@ -395,7 +408,7 @@ def _payload_str(payload: Mapping[str, Any], key: str) -> str:
 
 def _payload_int(payload: Mapping[str, Any], key: str) -> int:
     text = _payload_str(payload, key)
-    if not text.isascii() or not text.isdigit():
+    if _PAYLOAD_NUMBER.fullmatch(text) is None:
         raise InvalidSigningRequest(f"callback field {key!r} is not a number: {text[:20]!r}")
     return int(text)
 

@@ -15,6 +15,7 @@ Unlike the reference, ``unseal`` checks the checksum before decrypting.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from functools import cache
 from typing import TYPE_CHECKING, Any, Self
@@ -23,8 +24,7 @@ import msgspec
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from sessionkit.antelope._abi import ABI
-from sessionkit.antelope._keys import PrivateKey, PublicKey
+from sessionkit.antelope import ABI, Bytes, PrivateKey, PublicKey
 from sessionkit.errors import DecodeError, InvalidKey, InvalidSealedMessage, InvalidValue
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ _UINT64 = 1 << 64
 _UINT32 = 1 << 32
 _BLOCK_BITS = 128
 _STRUCT = "sealed_message"
+_DECIMAL = re.compile(r"[0-9]{1,20}")
 
 
 @cache
@@ -141,18 +142,19 @@ class SealedMessage(msgspec.Struct, frozen=True, rename={"from_": "from"}):
 def _json_integer(value: object, what: str) -> int:
     if type(value) is int:
         return value
-    if isinstance(value, str) and value.isascii() and value.isdigit():
+    # At most 20 digits (a uint64): a longer string is refused before int() sees it.
+    if isinstance(value, str) and _DECIMAL.fullmatch(value):
         return int(value)
     raise InvalidSealedMessage(f"a sealed message's {what} is an integer or a decimal string")
 
 
 def _json_hex(value: object) -> bytes:
-    if isinstance(value, str):
-        try:
-            return bytes.fromhex(value)
-        except ValueError:
-            pass
-    raise InvalidSealedMessage("a sealed message's ciphertext is a hexadecimal string")
+    try:
+        return Bytes.from_json(value).data
+    except InvalidValue:
+        raise InvalidSealedMessage(
+            "a sealed message's ciphertext is a string of hex digit pairs"
+        ) from None
 
 
 class _Envelope(msgspec.Struct, frozen=True):
