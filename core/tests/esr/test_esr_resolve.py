@@ -317,3 +317,17 @@ def test_a_payload_that_is_not_a_mapping_is_refused(payload: Any) -> None:
         ResolvedSigningRequest.from_payload(payload, ABIS)
     with pytest.raises(InvalidSigningRequest, match="mapping"):
         extract_signatures(payload)
+
+
+@pytest.mark.parametrize("tx", ["00" * 32, VALID_PAYLOAD["tx"][:-1], "", 5, "9" * 5000])
+def test_a_tx_that_is_not_the_rebuilt_id_is_refused(tx: Any) -> None:
+    with pytest.raises(InvalidSigningRequest, match="the callback's tx"):
+        ResolvedSigningRequest.from_payload({**VALID_PAYLOAD, "tx": tx}, ABIS)
+
+
+def test_tx_is_optional_and_case_blind() -> None:
+    without_tx = {k: v for k, v in VALID_PAYLOAD.items() if k != "tx"}
+    rebuilt = ResolvedSigningRequest.from_payload(without_tx, ABIS)
+    assert str(rebuilt.transaction_id) == VALID_PAYLOAD["tx"]
+    upper = {**VALID_PAYLOAD, "tx": VALID_PAYLOAD["tx"].upper()}
+    assert ResolvedSigningRequest.from_payload(upper, ABIS).transaction == rebuilt.transaction

@@ -46,6 +46,7 @@ __all__ = [
     "ResolvedCallback",
     "ResolvedSigningRequest",
     "extract_signatures",
+    "resolve_payload",
     "resolve_request",
 ]
 
@@ -108,9 +109,9 @@ class ResolvedSigningRequest:
         cls, payload: Mapping[str, Any], abis: Mapping[str, ABI] | None = None
     ) -> ResolvedSigningRequest:
         """Rebuild what a wallet signed from its callback: decode ``req`` and resolve it for
-        ``sa@sp`` with the wallet's ``rbn``/``rid``/``ex`` on chain ``cid``."""
-        request = _payload_request(payload)
-        return request.resolve(abis, **_payload_context(payload))
+        ``sa@sp`` with the wallet's ``rbn``/``rid``/``ex`` on chain ``cid``. A ``tx`` that is
+        not the rebuilt transaction's id is refused."""
+        return resolve_payload(_payload_request(payload), payload, abis)
 
     @classmethod
     async def from_payload_async(
@@ -118,8 +119,7 @@ class ResolvedSigningRequest:
     ) -> ResolvedSigningRequest:
         """``from_payload`` with the ABIs fetched from ``provider``."""
         request = _payload_request(payload)
-        abis = await request.fetch_abis(provider)
-        return request.resolve(abis, **_payload_context(payload))
+        return resolve_payload(request, payload, await request.fetch_abis(provider))
 
     @property
     def serialized_transaction(self) -> bytes:
@@ -382,6 +382,22 @@ def _expiration_after(
 ) -> TimePointSec:
     start = datetime.now(UTC) if timestamp is None else _time(timestamp).to_datetime()
     return TimePointSec.from_datetime(start.replace(microsecond=0) + timedelta(seconds=seconds))
+
+
+def resolve_payload(
+    request: SigningRequest, payload: Mapping[str, Any], abis: Mapping[str, ABI] | None
+) -> ResolvedSigningRequest:
+    """``request`` resolved as a wallet's callback ``payload`` says, checked against it."""
+    resolved = request.resolve(abis, **_payload_context(payload))
+    claimed = payload.get("tx")
+    if claimed is not None and (
+        not isinstance(claimed, str) or claimed.lower() != str(resolved.transaction_id)
+    ):
+        raise InvalidSigningRequest(
+            "the callback's tx is not the id of the transaction it describes "
+            f"({resolved.transaction_id})"
+        )
+    return resolved
 
 
 def _payload_request(payload: Mapping[str, Any]) -> SigningRequest:
