@@ -9,8 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sessionkit.antelope import PermissionLevel, PrivateKey, TimePointSec
-from sessionkit.errors import IdentityProofError, InvalidIdentityProof, SessionKitError
-from sessionkit.esr import IdentityProof, SigningRequest
+from sessionkit.errors import (
+    IdentityProofError,
+    InvalidIdentityProof,
+    InvalidSigningRequest,
+    SessionKitError,
+)
+from sessionkit.esr import IdentityProof, ResolvedSigningRequest, SigningRequest
 
 KEY = PrivateKey.from_string("PVT_K1_2Uew3LyC8KRRXrnqiN4RmMP2nqR1tVY5gAjXMJkdtFVTthdRtJ")
 OTHER = PrivateKey.from_string("PVT_K1_LzT8YiEeLKG82uYqYPjytVotkztTVgR9Xs9YFfRU1wQ7dtcED")
@@ -208,4 +213,64 @@ def test_any_login_payload_gives_a_proof_or_a_sessionkit_error(changes: dict[str
 @pytest.mark.parametrize("payload", [None, [], [("sig", "x")], "req"])
 def test_from_payload_refuses_what_is_not_a_mapping(payload: Any) -> None:
     with pytest.raises(InvalidIdentityProof, match="mapping"):
+        IdentityProof.from_payload(payload)
+
+
+JUNGLE4 = "73e4385a2708e6d7048834fbc1079f2fabb17b3c125b146af438971e90716c4d"
+
+
+def login_payload(signer: str, **identity: Any) -> dict[str, str]:
+    """A wallet's answer to a v3 login on EOS (``identity``: account=, permission=)."""
+    request = SigningRequest.create_identity("https://cb.example", scope="myapp", **identity)
+    resolved = request.resolve(None, signer, expiration="2030-01-01T00:00:00")
+    callback = resolved.get_callback([KEY.sign_digest(resolved.signing_digest)])
+    assert callback is not None
+    return callback.payload
+
+
+def test_from_payload_refuses_another_chain_like_the_resolved_request() -> None:
+    payload = {**login_payload("alice@active"), "cid": JUNGLE4}
+    with pytest.raises(InvalidSigningRequest, match="this request is for chain"):
+        ResolvedSigningRequest.from_payload(payload)
+    with pytest.raises(InvalidIdentityProof, match="this request is for chain"):
+        IdentityProof.from_payload(payload)
+
+
+@pytest.mark.parametrize(
+    ("identity", "signer"),
+    [
+        ({"account": "alice", "permission": "active"}, "bob@active"),
+        ({"account": "alice", "permission": "active"}, "alice@owner"),
+        ({"account": "alice"}, "bob@active"),
+        ({"permission": "active"}, "alice@owner"),
+    ],
+)
+def test_a_login_answered_by_another_account_is_refused(
+    identity: dict[str, str], signer: str
+) -> None:
+    payload = login_payload(signer, **identity)
+    with pytest.raises(InvalidSigningRequest, match="the identity request asks for"):
+        ResolvedSigningRequest.from_payload(payload)
+    with pytest.raises(InvalidIdentityProof, match="the identity request asks for"):
+        IdentityProof.from_payload(payload)
+
+
+@pytest.mark.parametrize(
+    ("identity", "signer"),
+    [
+        ({"account": "alice", "permission": "active"}, "alice@active"),
+        ({"account": "alice"}, "alice@owner"),
+        ({"permission": "active"}, "bob@active"),
+        ({}, "carol@owner"),
+    ],
+)
+def test_a_login_answered_as_asked_gives_its_proof(identity: dict[str, str], signer: str) -> None:
+    proof = IdentityProof.from_payload(login_payload(signer, **identity))
+    assert proof.signer == PermissionLevel.from_json(signer)
+    assert proof.recover() == KEY.public_key
+
+
+def test_from_payload_refuses_a_wrong_tx() -> None:
+    payload = {**login_payload("alice@active"), "tx": "00" * 32}
+    with pytest.raises(InvalidIdentityProof, match="the callback's tx"):
         IdentityProof.from_payload(payload)

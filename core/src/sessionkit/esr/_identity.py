@@ -135,33 +135,18 @@ class IdentityProof:
         }
 
     @classmethod
-    def from_payload(cls, payload: Mapping[str, Any]) -> Self:
-        """The proof in a wallet's answer to a version 3 identity request (``req``, ``sa``,
-        ``sp``, ``ex``, ``sig``, and ``cid`` or the request's chain)."""
-        from sessionkit.esr._request import SigningRequest
+    def from_payload(cls, payload: Mapping[str, Any]) -> IdentityProof:
+        """The proof in a wallet's answer to a version 3 identity request: the callback is
+        checked as ``ResolvedSigningRequest.from_payload`` checks it (chain, signer, ``tx``),
+        then ``get_identity_proof(sig)`` of the rebuilt request."""
+        from sessionkit.esr._resolve import payload_request, resolve_payload
 
-        if not isinstance(payload, Mapping):
-            raise InvalidIdentityProof(
-                f"a login callback is a mapping of strings, not {type(payload).__name__}"
-            )
         try:
-            request = SigningRequest.from_uri(_field(payload, "req"))
-            scope = request.identity_scope
-            if scope is None:
+            request = payload_request(payload)
+            if request.identity_scope is None:
                 raise InvalidIdentityProof("the callback is not for a version 3 identity request")
-            cid = payload.get("cid")
-            chain_id = Checksum256(cid) if isinstance(cid, str) and cid else request.chain_id
-            if chain_id is None:
-                raise InvalidIdentityProof(
-                    "the callback names no chain (cid) for a multi-chain request"
-                )
-            return cls(
-                chain_id=chain_id,
-                scope=scope,
-                expiration=TimePointSec.from_json(_field(payload, "ex")),
-                signer=PermissionLevel(_field(payload, "sa"), _field(payload, "sp")),
-                signature=Signature.from_string(_field(payload, "sig")),
-            )
+            signature = _field(payload, "sig")
+            return resolve_payload(request, payload, None).get_identity_proof(signature)
         except InvalidIdentityProof:
             raise
         except InvalidValue as exc:

@@ -46,6 +46,7 @@ __all__ = [
     "ResolvedCallback",
     "ResolvedSigningRequest",
     "extract_signatures",
+    "payload_request",
     "resolve_payload",
     "resolve_request",
 ]
@@ -111,14 +112,14 @@ class ResolvedSigningRequest:
         """Rebuild what a wallet signed from its callback: decode ``req`` and resolve it for
         ``sa@sp`` with the wallet's ``rbn``/``rid``/``ex`` on chain ``cid``. A ``tx`` that is
         not the rebuilt transaction's id is refused."""
-        return resolve_payload(_payload_request(payload), payload, abis)
+        return resolve_payload(payload_request(payload), payload, abis)
 
     @classmethod
     async def from_payload_async(
         cls, payload: Mapping[str, Any], provider: ABIProvider
     ) -> ResolvedSigningRequest:
         """``from_payload`` with the ABIs fetched from ``provider``."""
-        request = _payload_request(payload)
+        request = payload_request(payload)
         return resolve_payload(request, payload, await request.fetch_abis(provider))
 
     @property
@@ -387,8 +388,10 @@ def _expiration_after(
 def resolve_payload(
     request: SigningRequest, payload: Mapping[str, Any], abis: Mapping[str, ABI] | None
 ) -> ResolvedSigningRequest:
-    """``request`` resolved as a wallet's callback ``payload`` says, checked against it."""
+    """``request`` resolved as a wallet's callback ``payload`` says, checked against it: the
+    chain (``cid``), the account an identity request names (``sa@sp``) and ``tx``."""
     resolved = request.resolve(abis, **_payload_context(payload))
+    _check_identity_signer(request, resolved.signer)
     claimed = payload.get("tx")
     if claimed is not None and (
         not isinstance(claimed, str) or claimed.lower() != str(resolved.transaction_id)
@@ -400,7 +403,22 @@ def resolve_payload(
     return resolved
 
 
-def _payload_request(payload: Mapping[str, Any]) -> SigningRequest:
+def _check_identity_signer(request: SigningRequest, signer: PermissionLevel) -> None:
+    """Refuse a login answered by another account or permission than the request names."""
+    actor, permission = request.identity, request.identity_permission
+    if (actor is not None and actor != signer.actor) or (
+        permission is not None and permission != signer.permission
+    ):
+        wanted = (
+            f"{PLACEHOLDER_ACTOR if actor is None else actor}"
+            f"@{PLACEHOLDER_PERMISSION if permission is None else permission}"
+        )
+        raise InvalidSigningRequest(
+            f"the identity request asks for {wanted}, the callback answers for {signer}"
+        )
+
+
+def payload_request(payload: Mapping[str, Any]) -> SigningRequest:
     """The request a callback echoes in ``req``."""
     from sessionkit.esr._request import SigningRequest  # that module imports this one
 
