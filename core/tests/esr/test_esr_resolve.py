@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import anyio
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sessionkit.antelope import ABI, PrivateKey, Signature
+from sessionkit.antelope import ABI, Checksum256, Name, PrivateKey, Signature, TimePoint
+from sessionkit.chain import GetInfoResponse
 from sessionkit.errors import (
     ABINotFoundError,
     InvalidSignature,
@@ -331,3 +333,70 @@ def test_tx_is_optional_and_case_blind() -> None:
     assert str(rebuilt.transaction_id) == VALID_PAYLOAD["tx"]
     upper = {**VALID_PAYLOAD, "tx": VALID_PAYLOAD["tx"].upper()}
     assert ResolvedSigningRequest.from_payload(upper, ABIS).transaction == rebuilt.transaction
+
+
+# -- resolve_from_chain always resolves on the node's chain -----------------------------------
+
+
+class FakeNode:
+    """A client whose ``get_info`` names ``chain_id``, and an ABI provider for ``ABIS``."""
+
+    def __init__(self, chain_id: str) -> None:
+        self.chain_id = chain_id
+        self.get_info_calls = 0
+
+    async def get_info(self) -> GetInfoResponse:
+        self.get_info_calls += 1
+        block = "00012345" + "ab" * 28
+        return GetInfoResponse(
+            server_version="fake",
+            chain_id=Checksum256(self.chain_id),
+            head_block_num=0x12346,
+            last_irreversible_block_num=0x12345,
+            last_irreversible_block_id=Checksum256(block),
+            head_block_id=Checksum256(block),
+            head_block_time=TimePoint.from_string("2024-05-01T12:00:00.000"),
+            head_block_producer=Name("eosio"),
+        )
+
+    async def get_abi(self, account: Name) -> ABI:
+        return ABIS[str(account)]
+
+
+def _resolve_on(node: FakeNode, request: SigningRequest) -> ResolvedSigningRequest:
+    async def run() -> ResolvedSigningRequest:
+        return await request.resolve_from_chain(
+            node,  # type: ignore[arg-type]
+            "alice@active",
+            abi_provider=node,
+        )
+
+    return anyio.run(run)
+
+
+def test_resolve_from_chain_refuses_another_chain_even_with_tapos() -> None:
+    with_tapos = SigningRequest.create(
+        transaction={
+            **TAPOS,
+            "ref_block_num": 1,
+            "actions": [request_for(EVERYTHING).data["req"][1]],
+        },
+        abis=ABIS,
+    )
+    assert not with_tapos.requires_tapos
+    node = FakeNode(JUNGLE4)
+    with pytest.raises(InvalidSigningRequest, match="this request is for chain"):
+        _resolve_on(node, with_tapos)
+    assert node.get_info_calls == 1
+    resolved = _resolve_on(FakeNode(EOS), with_tapos)
+    assert resolved.transaction.ref_block_num == 1
+    assert str(resolved.transaction.expiration) == TAPOS["expiration"]
+
+
+def test_resolve_from_chain_takes_tapos_and_chain_from_one_get_info() -> None:
+    node = FakeNode(JUNGLE4)
+    resolved = _resolve_on(node, request_for(EVERYTHING, chain_id=None))
+    assert node.get_info_calls == 1
+    assert str(resolved.chain_id) == JUNGLE4
+    assert resolved.transaction.ref_block_num == 0x2345
+    assert str(resolved.transaction.expiration) == "2024-05-01T12:02:00"

@@ -111,17 +111,17 @@ class SigningRequest(RequestFactory, RequestEditor):
         abi_provider: ABIProvider | None = None,
         expire_seconds: int = 120,
     ) -> ResolvedSigningRequest:
-        """``resolve`` with ABIs from ``abi_provider`` (default: a new ``ABICache(client)``) and,
-        when the request needs them, TAPoS and expiration from the chain's ``get_info``.
+        """``resolve`` with ABIs from ``abi_provider`` (default: a new ``ABICache(client)``), on
+        the chain of the node's ``get_info``, with TAPoS and expiration from it when the request
+        needs them.
 
-        The node's chain is the one resolved for; a request for another chain is refused.
+        The node's chain is the one resolved for; a request for another chain is refused, even
+        one that carries its own TAPoS.
         """
         from sessionkit.chain import ABICache
 
-        abis = await self.fetch_abis(abi_provider or ABICache(client))
-        if not (self.requires_tapos or self.is_identity or self.is_multi_chain):
-            return self.resolve(abis, signer)
         info = await client.get_info()
+        abis = await self.fetch_abis(abi_provider or ABICache(client))
         header = info.transaction_header(expire_seconds)
         return self.resolve(
             abis,
