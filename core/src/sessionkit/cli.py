@@ -57,16 +57,29 @@ def devnet_prepare(args: argparse.Namespace) -> int:
 
 
 def devnet_start(args: argparse.Namespace) -> int:
-    """Start a detached devnet and remember it in the state file."""
-    from sessionkit.devnet import TEST_BALANCE, TOKEN_SUPPLY, Devnet
-    from sessionkit.devnet._node import process_alive
-    from sessionkit.devnet._state import DevnetState
+    """Start a detached devnet and remember it in the state file (one at a time, locked)."""
+    from sessionkit.devnet._state import state_lock
 
     path = _state_file()
+    with state_lock(path, wait=False):
+        return _start_detached(path)
+
+
+def _start_detached(path: Path) -> int:
+    from sessionkit.devnet import TEST_BALANCE, TOKEN_SUPPLY, Devnet
+    from sessionkit.devnet._node import stop_detached, supervisor_running
+    from sessionkit.devnet._state import DevnetState
+
     state = DevnetState.load(path)
-    if state is not None and process_alive(state.supervisor_pid):
-        _say(f"A devnet is already running at {state.url} (stop it with: sessionkit devnet stop)")
-        return 0
+    if state is not None:
+        if supervisor_running(state.supervisor_pid, Path(state.directory)):
+            _say(
+                f"A devnet is already running at {state.url} (stop it with: sessionkit devnet stop)"
+            )
+            return 0
+        _say(f"Removing what is left of the devnet that ran at {state.url}")
+        stop_detached(state.supervisor_pid, state.pid, Path(state.directory), timeout=10.0)
+        path.unlink(missing_ok=True)
     devnet = Devnet(progress=_progress, detached=True)
     devnet.start()
     node = devnet.node
@@ -127,11 +140,18 @@ def devnet_status(args: argparse.Namespace) -> int:
 
 
 def devnet_stop(args: argparse.Namespace) -> int:
-    """Stop the devnet named in the state file and forget it."""
+    """Stop the devnet named in the state file and forget it (after any start in progress)."""
+    from sessionkit.devnet._state import state_lock
+
+    path = _state_file()
+    with state_lock(path, wait=True):
+        return _stop_detached(path)
+
+
+def _stop_detached(path: Path) -> int:
     from sessionkit.devnet._node import stop_detached
     from sessionkit.devnet._state import DevnetState
 
-    path = _state_file()
     state = DevnetState.load(path)
     if state is None:
         _say("No devnet is running")

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import anyio
@@ -15,7 +16,7 @@ import pytest
 from sessionkit.chain import APIClient
 from sessionkit.cli import build_parser
 from sessionkit.devnet._node import process_alive, stop_detached
-from sessionkit.devnet._state import DevnetState
+from sessionkit.devnet._state import DevnetState, state_lock
 from sessionkit.errors import ChainConnectionError
 
 
@@ -92,6 +93,96 @@ def test_stop_never_deletes_a_directory_the_devnet_did_not_make(tmp_path) -> Non
         assert "Traceback" not in stop.stderr
         assert (work / "precious.txt").read_text() == "keep me"
     assert process_alive(os.getpid())
+
+
+def test_start_refuses_while_another_start_or_stop_runs(tmp_path) -> None:
+    with state_lock(tmp_path / "devnet.json", wait=False):
+        try:
+            start = run_cli("devnet", "start", state_dir=tmp_path, timeout=30)
+        finally:
+            stop_from_state_file(tmp_path / "devnet.json")
+    assert start.returncode == 1
+    assert "another 'sessionkit devnet start' or 'stop' is running" in start.stderr
+    assert "sessionkit devnet stop" in start.stderr
+    assert not (tmp_path / "devnet.json").exists()
+
+
+def dead_pid() -> int:
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    return gone.pid
+
+
+def stop_from_state_file(state_file: Path) -> None:
+    """Stop the devnet the state file names, and any other the commands started for it."""
+    if state_file.exists():
+        state = json.loads(state_file.read_text())
+        stop_detached(state["supervisor_pid"], state["pid"], Path(state["directory"]), 10.0)
+    for supervisor, directory in supervisors_for(state_file.parent):
+        stop_detached(supervisor, -1, directory, 10.0)
+
+
+def supervisors_for(state_dir: Path) -> list[tuple[int, Path]]:
+    """Running devnet supervisors started by commands given this state directory."""
+    marker = f"SESSIONKIT_DEVNET_STATE_DIR={state_dir}".encode()
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            argv = (proc / "cmdline").read_bytes().split(b"\0")
+            environ = (proc / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(a.endswith(b"_supervisor.py") for a in argv) and marker in environ:
+            found.append((int(proc.name), Path(argv[argv.index(b"--dir") + 1].decode())))
+    return found
+
+
+@pytest.mark.devnet
+def test_start_cleans_up_a_devnet_whose_supervisor_was_killed(tmp_path) -> None:
+    left = Path(tempfile.mkdtemp(prefix="sessionkit-devnet-"))  # what kill -9 leaves behind
+    (left / "config.yaml").write_text("")
+    state_naming(str(left), pid=dead_pid()).save(tmp_path / "devnet.json")
+    try:
+        start = run_cli("devnet", "start", state_dir=tmp_path)
+        assert start.returncode == 0, start.stderr
+        assert "Removing what is left of the devnet" in start.stdout
+        assert not left.exists()
+        state = json.loads((tmp_path / "devnet.json").read_text())
+        assert state["directory"] != str(left)
+        assert process_alive(state["pid"])
+    finally:
+        stop_from_state_file(tmp_path / "devnet.json")
+        shutil.rmtree(left, ignore_errors=True)
+
+
+@pytest.mark.devnet
+def test_concurrent_starts_start_one_node(tmp_path) -> None:
+    env = {**os.environ, "SESSIONKIT_DEVNET_STATE_DIR": str(tmp_path)}
+    argv = [sys.executable, "-m", "sessionkit.cli", "devnet", "start"]
+    starts = [
+        subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    try:
+        outputs = [start.communicate(timeout=120) for start in starts]
+        started = [out for out, _ in outputs if "Devnet running at" in out]
+        assert len(started) == 1
+        other = next(
+            (out, err, start.returncode)
+            for (out, err), start in zip(outputs, starts, strict=True)
+            if "Devnet running at" not in out
+        )
+        # Either refused while the first one started, or found it already running.
+        assert "already running" in other[0] or "sessionkit devnet stop" in other[1], other
+        state = json.loads((tmp_path / "devnet.json").read_text())
+        assert f"Devnet running at {state['url']}" in started[0]
+        assert [pid for pid, _ in supervisors_for(tmp_path)] == [state["supervisor_pid"]]
+    finally:
+        for start in starts:
+            if start.poll() is None:
+                start.kill()
+                start.wait()
+        stop_from_state_file(tmp_path / "devnet.json")
 
 
 @pytest.mark.devnet

@@ -33,6 +33,7 @@ __all__ = [
     "free_ports",
     "process_alive",
     "stop_detached",
+    "supervisor_running",
 ]
 
 _SUPERVISOR = Path(__file__).with_name("_supervisor.py")
@@ -250,6 +251,11 @@ def stop_detached(supervisor_pid: int, node_pid: int, directory: Path, timeout: 
     if _is_our_node(node_pid, directory):
         _kill_group(node_pid)
     shutil.rmtree(resolved, ignore_errors=True)
+
+
+def supervisor_running(pid: int, directory: Path) -> bool:
+    """True while ``pid`` is the running supervisor of the node in ``directory``."""
+    return process_alive(pid) and _is_our_supervisor(pid, directory)
 
 
 def _is_our_supervisor(pid: int, directory: Path) -> bool:

@@ -2,25 +2,53 @@
 
 It lives in ``<user cache dir>/sessionkit/devnet/run/devnet.json`` (the runtime dir is not
 always set on servers and CI) and holds what ``status`` and ``stop`` need: process ids, URL,
-ports and directory. It is written atomically and removed by ``stop``.
+ports and directory. It is written atomically and removed by ``stop``. ``start`` and ``stop``
+hold an exclusive lock on ``devnet.json.lock`` beside it, so two commands never start two
+nodes for one state file.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+from sessionkit.errors import DevnetError
+
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
-__all__ = ["DevnetState", "state_path"]
+__all__ = ["DevnetState", "state_lock", "state_path"]
 
 
 def state_path(root: Path) -> Path:
     """Where the state file of the CLI's devnet lives, under the devnet ``root``."""
     return root / "run" / "devnet.json"
+
+
+@contextmanager
+def state_lock(path: Path, *, wait: bool) -> Iterator[None]:
+    """Hold the lock of the state file ``path``; the kernel releases it if this process dies.
+
+    Without ``wait``, raise `DevnetError` at once when another command holds it.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.with_name(path.name + ".lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise DevnetError(
+                "another 'sessionkit devnet start' or 'stop' is running for this state file; "
+                "let it finish, then stop its devnet with: sessionkit devnet stop"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @dataclass(frozen=True, slots=True)
