@@ -239,6 +239,102 @@ def test_set_callback_and_broadcast() -> None:
     assert not SigningRequest.from_uri(request.encode()).background
 
 
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda r: r.set_raw_info_key("z", 3), "raw value of info key 'z' must be bytes"),
+        (lambda r: r.set_raw_info_key(5, b"x"), "info key must be str"),
+        (lambda r: r.set_info_key(5, "x"), "info key must be str"),
+        (lambda r: r.set_callback(5), "callback URL must be str"),
+        (lambda r: r.set_callback(b"https://x.example"), "callback URL must be str"),
+        (lambda r: r.set_callback("https://x.example", background="yes"), "background must be"),
+        (lambda r: r.set_broadcast("no"), "broadcast must be bool"),
+        (lambda r: r.set_broadcast(0), "broadcast must be bool"),
+    ],
+    ids=["raw-int", "raw-key", "key", "url-int", "url-bytes", "background", "str", "int"],
+)
+def test_setters_refuse_values_of_the_wrong_type(edit: Any, message: str) -> None:
+    request = transfer_request()
+    before = request.encode()
+    with pytest.raises(InvalidSigningRequest, match=message):
+        edit(request)
+    assert request.encode() == before
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"chain_id": True}, "not a bool"),
+        ({"chain_id": False}, "not a bool"),
+        ({"chain_id": None, "chain_ids": [True]}, "not a bool"),
+        ({"broadcast": "no"}, "broadcast must be bool"),
+        ({"background": 1}, "background must be bool"),
+        ({"callback": 5}, "callback URL must be str"),
+        ({"info": {5: "x"}}, "info key must be str"),
+    ],
+)
+def test_create_refuses_values_of_the_wrong_type(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidSigningRequest, match=message):
+        transfer_request(**options)
+
+
+def test_resolve_refuses_a_bool_chain() -> None:
+    with pytest.raises(InvalidSigningRequest, match="not a bool"):
+        transfer_request(chain_id=None).resolve(
+            ABIS,
+            "alice@active",
+            chain_id=True,
+            expiration="2024-01-01T00:00:00",
+            ref_block_num=1,
+            ref_block_prefix=2,
+        )
+
+
+EDITS = [
+    lambda r: r.set_callback("https://cb.example"),
+    lambda r: r.set_broadcast(False),
+    lambda r: r.set_broadcast(True),
+    lambda r: r.set_info_key("a", "b"),
+    lambda r: r.set_raw_info_key("a", b"b"),
+    lambda r: r.remove_info_key("nothing"),
+    lambda r: r.append_action(transfer("carol"), ABIS),
+    lambda r: r.prepend_action(transfer("carol"), ABIS),
+]
+
+
+@pytest.mark.parametrize(
+    "edit",
+    EDITS,
+    ids=[
+        "callback",
+        "no-broadcast",
+        "broadcast",
+        "info",
+        "raw-info",
+        "remove",
+        "append",
+        "prepend",
+    ],
+)
+def test_editing_drops_the_request_signature(edit: Any) -> None:
+    request = transfer_request()
+    request.sign(REQUEST_KEY, "reqsigner")
+    edit(request)
+    assert request.signature is None
+    assert SigningRequest.from_uri(request.encode()).signature is None
+    request.sign(REQUEST_KEY, "reqsigner")
+    decoded = SigningRequest.from_uri(request.encode())
+    assert decoded.signature is not None
+    assert decoded.signature.signature.recover(decoded.signature_digest) == REQUEST_KEY.public_key
+
+
+def test_editing_a_multi_chain_request_drops_its_signature() -> None:
+    request = transfer_request(chain_id=None)
+    request.sign(REQUEST_KEY, "reqsigner")
+    request.set_chain_ids([EOS])
+    assert request.signature is None
+
+
 def test_append_and_prepend_actions() -> None:
     request = transfer_request()
     request.append_action(transfer("carol"), ABIS)

@@ -20,6 +20,7 @@ from sessionkit.esr._parts import (
     chain_variant,
     identity_req,
     info_bytes,
+    must_be,
     transaction_json,
 )
 from sessionkit.esr._placeholders import PLACEHOLDER_ACTOR, PLACEHOLDER_PERMISSION
@@ -85,6 +86,12 @@ class RequestFactory(RequestModel):
         is_identity = req[0] == "identity"
         if broadcast is None:
             broadcast = not is_identity
+        must_be(broadcast, bool, "broadcast")
+        must_be(background, bool, "background")
+        if callback is not None:
+            must_be(callback, str, "a callback URL")
+        for key in info or {}:
+            must_be(key, str, "an info key")
         flags = (RequestFlags.BROADCAST if broadcast else 0) | (
             RequestFlags.BACKGROUND if background else 0
         )

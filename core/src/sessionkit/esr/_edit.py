@@ -1,7 +1,10 @@
 """Editing a signing request in place, as the reference allows: callback, flags, info pairs,
 chains, actions and the request signature.
 
-Every change to the data drops the cached bytes, so ``to_bytes`` and ``encode`` see it.
+Every change to the data drops the cached bytes, so ``to_bytes`` and ``encode`` see it, and the
+request signature, which signed the old bytes. The reference (signing-request 3.x) keeps the
+signature, so an edited request goes out with one that no longer verifies; sign again after
+editing.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from sessionkit.antelope import Name, Signature
 from sessionkit.errors import InvalidSigningRequest
 from sessionkit.esr._abi_defs import esr_abi
 from sessionkit.esr._model import RequestFlags, RequestModel, RequestSignature
-from sessionkit.esr._parts import abi_map, action_json, chain_ids_bytes, info_bytes
+from sessionkit.esr._parts import abi_map, action_json, chain_ids_bytes, info_bytes, must_be
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -24,7 +27,8 @@ __all__ = ["RequestEditor"]
 
 
 class RequestEditor(RequestModel):
-    """The methods of ``SigningRequest`` that change it."""
+    """The methods of ``SigningRequest`` that change it; each change drops the request
+    signature (see the module documentation)."""
 
     __slots__ = ()
 
@@ -39,24 +43,29 @@ class RequestEditor(RequestModel):
 
     def set_callback(self, url: str, background: bool = False) -> None:
         """Set the callback URL and whether it runs in the background."""
+        must_be(url, str, "a callback URL")
+        must_be(background, bool, "background")
         self._data["callback"] = url
         self._set_flag(RequestFlags.BACKGROUND, background)
 
     def set_broadcast(self, broadcast: bool) -> None:
         """Set whether the signer should broadcast (identity requests never do)."""
+        must_be(broadcast, bool, "broadcast")
         if broadcast and self.is_identity:
             raise InvalidSigningRequest("an identity request cannot be broadcast")
         self._set_flag(RequestFlags.BROADCAST, broadcast)
 
     def set_raw_info_key(self, key: str, value: bytes) -> None:
         """Set info ``key`` to raw bytes, replacing an existing pair in place."""
+        must_be(key, str, "an info key")
+        must_be(value, (bytes, bytearray, memoryview), f"the raw value of info key {key!r}")
         for pair in self._data["info"]:
             if pair["key"] == key:
                 pair["value"] = bytes(value).hex()
                 break
         else:
             self._data["info"].append({"key": key, "value": bytes(value).hex()})
-        self._raw = None
+        self._changed()
 
     def set_info_key(
         self, key: str, value: object, type_name: str | None = None, abi: ABI | None = None
@@ -72,7 +81,7 @@ class RequestEditor(RequestModel):
     def remove_info_key(self, key: str) -> None:
         """Drop every info pair named ``key``."""
         self._data["info"] = [p for p in self._data["info"] if p["key"] != key]
-        self._raw = None
+        self._changed()
 
     def set_chain_ids(self, chain_ids: Sequence[ChainIdLike]) -> None:
         """Limit a multi-chain request to these chains."""
@@ -95,7 +104,11 @@ class RequestEditor(RequestModel):
     def _set_flag(self, flag: int, on: bool) -> None:
         flags = self._data["flags"]
         self._data["flags"] = (flags | flag) if on else (flags & ~flag)
+        self._changed()
+
+    def _changed(self) -> None:
         self._raw = None
+        self.signature = None
 
     def _insert_action(
         self, action: Action | Mapping[str, Any], abis: Mapping[str, ABI] | None, *, at_end: bool
@@ -115,4 +128,4 @@ class RequestEditor(RequestModel):
             actions.append(encoded)
         else:
             actions.insert(0, encoded)
-        self._raw = None
+        self._changed()

@@ -29,6 +29,7 @@ __all__ = [
     "identity_req",
     "info_bytes",
     "is_identity_action",
+    "must_be",
     "null_transaction",
     "transaction_json",
     "variant_chain_id",
@@ -39,6 +40,14 @@ ChainIdLike = int | ChainName | Checksum256 | str
 
 _NULL_EXPIRATION = "1970-01-01T00:00:00"
 PLACEHOLDER_AUTH = {"actor": PLACEHOLDER_ACTOR, "permission": PLACEHOLDER_PERMISSION}
+
+
+def must_be(value: object, kind: type | tuple[type, ...], what: str) -> None:
+    """Refuse a ``value`` of another type than ``kind`` with a message naming ``what``."""
+    if not isinstance(value, kind):
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        names = " or ".join(k.__name__ for k in kinds)
+        raise InvalidSigningRequest(f"{what} must be {names}, not {type(value).__name__}")
 
 
 def abi_map(abis: Mapping[str, ABI] | None) -> dict[str, ABI]:
@@ -158,6 +167,7 @@ def identity_req(identity: Mapping[str, Any], version: int) -> tuple[list[Any], 
 
 def chain_variant(chain_id: ChainIdLike) -> list[Any]:
     """The ``variant_id`` of a chain: its alias when it has one, else the full id."""
+    _refuse_bool(chain_id)
     if isinstance(chain_id, int):
         chain_id_for_alias(chain_id)
         return ["chain_alias", int(chain_id)]
@@ -170,9 +180,18 @@ def chain_variant(chain_id: ChainIdLike) -> list[Any]:
 
 def chain_checksum(chain_id: ChainIdLike) -> Checksum256:
     """The chain id of an alias number, a hex string or a ``Checksum256``."""
+    _refuse_bool(chain_id)
     if isinstance(chain_id, int):
         return chain_id_for_alias(chain_id)
     return chain_id if isinstance(chain_id, Checksum256) else Checksum256(chain_id)
+
+
+def _refuse_bool(chain_id: object) -> None:
+    # bool is an int to Python: True would silently become alias 1 (EOS).
+    if isinstance(chain_id, bool):
+        raise InvalidSigningRequest(
+            "a chain is an alias number, a chain id or a Checksum256, not a bool"
+        )
 
 
 def chain_ids_bytes(chain_ids: Sequence[ChainIdLike]) -> bytes:
