@@ -3,8 +3,14 @@ and when a request moves on to the next URL. What a real node answers is tested 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
 
+import anyio
+import anyio.abc
 import httpx
 import pytest
 from sessionkit.chain import APIClient, GetInfoResponse
@@ -193,6 +199,63 @@ async def test_a_silent_server_times_out() -> None:
             with anyio.fail_after(5), pytest.raises(ChainTimeoutError):
                 await client.get_info()
         tasks.cancel_scope.cancel()
+
+
+async def serve_drip(stream: anyio.abc.SocketStream) -> None:
+    """Answer 200 at once, then one byte of the body every 0.3 s; give up after 10 s."""
+    async with stream:
+        request = b""
+        while b"\r\n\r\n" not in request:
+            request += await stream.receive()
+        await stream.send(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n")
+        await stream.send(b"content-length: 1000\r\n\r\n")
+        for _ in range(33):
+            await stream.send(b" ")
+            await anyio.sleep(0.3)
+
+
+async def serve_info(stream: anyio.abc.SocketStream) -> None:
+    """Answer get_info at once, as a healthy node does."""
+    body = json.dumps(INFO).encode()
+    async with stream:
+        request = b""
+        while b"\r\n\r\n" not in request:
+            request += await stream.receive()
+        head = f"HTTP/1.1 200 OK\r\ncontent-length: {len(body)}\r\nconnection: close\r\n\r\n"
+        await stream.send(head.encode() + body)
+
+
+@asynccontextmanager
+async def local_server(handler: Callable[[Any], Awaitable[None]]) -> AsyncIterator[str]:
+    """A real HTTP server on 127.0.0.1 for the duration of the block; its URL."""
+    listener = await anyio.create_tcp_listener(local_host="127.0.0.1")
+    port = listener.extra(anyio.abc.SocketAttribute.local_port)
+    async with listener, anyio.create_task_group() as tasks:
+        tasks.start_soon(listener.serve, handler)
+        yield f"http://127.0.0.1:{port}"
+        tasks.cancel_scope.cancel()
+
+
+async def test_a_server_dripping_its_answer_times_out_within_the_timeout() -> None:
+    async with (
+        local_server(serve_drip) as url,
+        APIClient(url, timeout=1.0) as client,
+    ):
+        started = time.monotonic()
+        with anyio.fail_after(8), pytest.raises(ChainTimeoutError, match="within 1 s"):
+            await client.get_info()
+        assert time.monotonic() - started < 3.0
+
+
+async def test_a_dripping_server_fails_over_for_reads_but_not_for_broadcasts() -> None:
+    async with local_server(serve_drip) as drip, local_server(serve_info) as healthy:
+        with anyio.fail_after(8):
+            async with APIClient([drip, healthy], timeout=httpx.Timeout(0.5)) as client:
+                info = await client.get_info()
+                assert info.head_block_num == INFO["head_block_num"]
+            async with APIClient([drip, healthy], timeout=httpx.Timeout(0.5)) as client:
+                with pytest.raises(ChainTimeoutError, match=r"within 0\.5 s"):
+                    await client.call("/v1/chain/send_transaction", {}, idempotent=False)
 
 
 # -- several endpoints ----------------------------------------------------------------------

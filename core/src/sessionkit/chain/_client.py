@@ -86,8 +86,9 @@ class APIClient:
     connection); after any answer, a dropped connection or a read timeout they raise instead,
     because the transaction may have been accepted. A chain error body always raises
     ``ChainAPIError`` at once. Requests start at the URL that last answered. ``timeout``
-    (seconds or an ``httpx.Timeout``) bounds each attempt; ``transport`` replaces the network
-    (tests, proxies). docs/chain.md has the full rules.
+    (seconds, or an ``httpx.Timeout`` whose longest limit is then the bound) bounds each
+    attempt as a whole, from connecting to the last byte of the answer; ``transport``
+    replaces the network (tests, proxies). docs/chain.md has the full rules.
 
     Use ``async with APIClient(url) as client:`` or call ``await client.aclose()``.
     """
@@ -99,7 +100,7 @@ class APIClient:
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._endpoints = Endpoints(url)
+        self._endpoints = Endpoints(url, attempt_timeout(timeout))
         self._http = httpx.AsyncClient(timeout=timeout, transport=transport)
 
     def __repr__(self) -> str:
@@ -345,6 +346,14 @@ class APIClient:
         return await self._typed(
             "/v1/chain/send_transaction2", body, SendTransactionResponse, idempotent=False
         )
+
+
+def attempt_timeout(timeout: float | httpx.Timeout) -> float | None:
+    """Seconds one attempt may take in all: the number, or the longest limit of a Timeout."""
+    if isinstance(timeout, httpx.Timeout):
+        limits = [t for t in (timeout.connect, timeout.read, timeout.write, timeout.pool) if t]
+        return max(limits) if limits else None
+    return float(timeout)
 
 
 def _normal_path(path: str) -> str:

@@ -6,12 +6,17 @@ on only when the request never left this machine (connection refused or unreacha
 timeout, no free pooled connection): after a read timeout, a dropped connection or any HTTP
 answer, the node may have accepted the transaction, so the error is raised instead of resending
 it elsewhere. A chain error body (the node's own verdict) is raised at once in both cases.
+
+Each attempt, from connecting to the last byte of the answer, is bounded as a whole: httpx's
+own timeouts apply to each phase or read, so a node trickling its answer would never end.
+Running out of that time counts as a read timeout.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import anyio
 import httpx
 
 from sessionkit.chain._errors import chain_error, http_error
@@ -33,9 +38,9 @@ _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 class Endpoints:
     """The ordered base URLs of one chain; requests start at the last one that answered."""
 
-    __slots__ = ("_preferred", "_shown", "urls")
+    __slots__ = ("_preferred", "_shown", "attempt_timeout", "urls")
 
-    def __init__(self, urls: str | Sequence[str]) -> None:
+    def __init__(self, urls: str | Sequence[str], attempt_timeout: float | None = None) -> None:
         given = [urls] if isinstance(urls, str) else list(urls)
         if not given:
             raise InvalidValue(
@@ -44,6 +49,8 @@ class Endpoints:
         self.urls: tuple[str, ...] = tuple(_base_url(url) for url in given)
         self._shown = tuple(display_url(url) for url in self.urls)
         self._preferred = 0
+        #: Seconds one attempt may take in all (None: only httpx's own timeouts apply).
+        self.attempt_timeout = attempt_timeout
 
     async def post(
         self, http: httpx.AsyncClient, path: str, payload: bytes, *, idempotent: bool
@@ -57,7 +64,16 @@ class Endpoints:
             url = self.urls[index] + path
             shown = self._shown[index] + path
             try:
-                response = await http.post(url, content=payload, headers=_HEADERS)
+                with anyio.fail_after(self.attempt_timeout):
+                    response = await http.post(url, content=payload, headers=_HEADERS)
+            except TimeoutError:
+                late = ChainTimeoutError(
+                    f"{shown} did not answer within {self.attempt_timeout:g} s"
+                )
+                if not idempotent:
+                    raise late from None
+                failures.append(late)
+                continue
             except httpx.InvalidURL as exc:
                 raise InvalidValue(f"not a valid request URL: {shown!r} ({exc})") from None
             except _NEVER_SENT as exc:
