@@ -400,3 +400,14 @@ def test_resolve_from_chain_takes_tapos_and_chain_from_one_get_info() -> None:
     assert str(resolved.chain_id) == JUNGLE4
     assert resolved.transaction.ref_block_num == 0x2345
     assert str(resolved.transaction.expiration) == "2024-05-01T12:02:00"
+
+
+def test_from_payload_takes_the_size_cap_of_a_big_request() -> None:
+    big = request_for(EVERYTHING, callback="https://cb.example", info={"pad": bytes(70_000)})
+    resolved = big.resolve(ABIS, "alice@active", **TAPOS)
+    callback = resolved.get_callback([KEY.sign_digest(resolved.signing_digest)])
+    assert callback is not None
+    with pytest.raises(InvalidSigningRequest, match="more than"):
+        ResolvedSigningRequest.from_payload(callback.payload, ABIS)
+    rebuilt = ResolvedSigningRequest.from_payload(callback.payload, ABIS, max_size=1 << 20)
+    assert rebuilt.transaction == resolved.transaction

@@ -11,7 +11,7 @@ from conformance_vectors import load
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sessionkit.errors import InvalidSigningRequest, SessionKitError
-from sessionkit.esr import SigningRequest
+from sessionkit.esr import DEFAULT_MAX_PAYLOAD_SIZE, SigningRequest
 from sessionkit.esr._uri import decode_payload, encode_payload, inflate_payload
 
 TRANSFER_URI = (
@@ -204,3 +204,26 @@ def test_mutated_requests_decode_or_raise_a_sessionkit_error(
         return
     _read_everything(request)
     assert SigningRequest.from_uri(request.encode()) == request
+
+
+def _many_actions(count: int) -> SigningRequest:
+    """A request of ``count`` identical no-data actions: a few KB deflated, large inflated."""
+    action = {"account": "eosio.token", "name": "open", "authorization": [], "data": b""}
+    return SigningRequest.create(actions=[action] * count)
+
+
+def test_default_cap_is_64_kib_and_stops_a_small_uri_expanding_to_many_actions() -> None:
+    assert DEFAULT_MAX_PAYLOAD_SIZE == 64 * 1024
+    big = _many_actions(5000)
+    uri = big.encode()
+    assert len(uri) < 2000 < DEFAULT_MAX_PAYLOAD_SIZE < len(big.to_bytes())
+    with pytest.raises(InvalidSigningRequest, match="more than 65536 bytes"):
+        SigningRequest.from_uri(uri)
+    assert SigningRequest.from_uri(uri, max_size=1024 * 1024) == big
+
+
+def test_a_request_just_under_the_default_cap_decodes() -> None:
+    request = _many_actions(3000)
+    assert len(request.to_bytes()) < DEFAULT_MAX_PAYLOAD_SIZE
+    assert SigningRequest.from_uri(request.encode()) == request
+    assert SigningRequest.from_uri(request.encode(compress=False)) == request

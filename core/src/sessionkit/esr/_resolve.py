@@ -32,6 +32,7 @@ from sessionkit.esr._placeholders import (
     PLACEHOLDER_PERMISSION,
     resolve_placeholders,
 )
+from sessionkit.esr._uri import DEFAULT_MAX_PAYLOAD_SIZE
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -107,19 +108,28 @@ class ResolvedSigningRequest:
 
     @classmethod
     def from_payload(
-        cls, payload: Mapping[str, Any], abis: Mapping[str, ABI] | None = None
+        cls,
+        payload: Mapping[str, Any],
+        abis: Mapping[str, ABI] | None = None,
+        *,
+        max_size: int = DEFAULT_MAX_PAYLOAD_SIZE,
     ) -> ResolvedSigningRequest:
-        """Rebuild what a wallet signed from its callback: decode ``req`` and resolve it for
-        ``sa@sp`` with the wallet's ``rbn``/``rid``/``ex`` on chain ``cid``. A ``tx`` that is
-        not the rebuilt transaction's id is refused."""
-        return resolve_payload(payload_request(payload), payload, abis)
+        """Rebuild what a wallet signed from its callback: decode ``req`` (at most ``max_size``
+        bytes, as ``from_uri``) and resolve it for ``sa@sp`` with the wallet's
+        ``rbn``/``rid``/``ex`` on chain ``cid``. A ``tx`` that is not the rebuilt transaction's
+        id is refused."""
+        return resolve_payload(payload_request(payload, max_size), payload, abis)
 
     @classmethod
     async def from_payload_async(
-        cls, payload: Mapping[str, Any], provider: ABIProvider
+        cls,
+        payload: Mapping[str, Any],
+        provider: ABIProvider,
+        *,
+        max_size: int = DEFAULT_MAX_PAYLOAD_SIZE,
     ) -> ResolvedSigningRequest:
         """``from_payload`` with the ABIs fetched from ``provider``."""
-        request = payload_request(payload)
+        request = payload_request(payload, max_size)
         return resolve_payload(request, payload, await request.fetch_abis(provider))
 
     @property
@@ -418,12 +428,14 @@ def _check_identity_signer(request: SigningRequest, signer: PermissionLevel) -> 
         )
 
 
-def payload_request(payload: Mapping[str, Any]) -> SigningRequest:
+def payload_request(
+    payload: Mapping[str, Any], max_size: int = DEFAULT_MAX_PAYLOAD_SIZE
+) -> SigningRequest:
     """The request a callback echoes in ``req``."""
     from sessionkit.esr._request import SigningRequest  # that module imports this one
 
     _check_payload(payload)
-    return SigningRequest.from_uri(_payload_str(payload, "req"))
+    return SigningRequest.from_uri(_payload_str(payload, "req"), max_size=max_size)
 
 
 def _check_payload(payload: object) -> None:

@@ -15,8 +15,10 @@ from sessionkit.errors import InvalidSigningRequest
 
 __all__ = ["DEFAULT_MAX_PAYLOAD_SIZE", "decode_payload", "encode_payload", "inflate_payload"]
 
-#: The most bytes a decoded (inflated) request may have; real requests are a few hundred bytes.
-DEFAULT_MAX_PAYLOAD_SIZE = 2 * 1024 * 1024
+#: The most bytes a decoded (inflated) request may have by default. Real requests are a few
+#: hundred bytes (the conformance vectors at most 285); 64 KiB keeps a small hostile URI from
+#: expanding into thousands of actions. Pass ``max_size=`` for bigger ones (e.g. a ``setcode``).
+DEFAULT_MAX_PAYLOAD_SIZE = 64 * 1024
 
 _COMPRESSED = 0x80
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
