@@ -274,3 +274,25 @@ def test_from_payload_refuses_a_wrong_tx() -> None:
     payload = {**login_payload("alice@active"), "tx": "00" * 32}
     with pytest.raises(InvalidIdentityProof, match="the callback's tx"):
         IdentityProof.from_payload(payload)
+
+
+LONG_DIGITS = st.integers(4000, 6000).map(lambda n: "9" * n)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["req", "sa", "sp", "ex", "sig", "cid", "rbn", "rid", "tx"]),
+        st.one_of(st.text(max_size=30), st.integers(), st.none(), LONG_DIGITS),
+        max_size=4,
+    )
+)
+def test_login_payloads_with_long_digits_give_a_proof_or_invalid_identity_proof(
+    changes: dict[str, Any],
+) -> None:
+    payload = {**login_payload("alice@active"), **changes}
+    try:
+        proof = IdentityProof.from_payload(payload)
+    except InvalidIdentityProof:
+        return
+    assert proof.scope == "myapp"

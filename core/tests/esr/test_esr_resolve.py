@@ -411,3 +411,41 @@ def test_from_payload_takes_the_size_cap_of_a_big_request() -> None:
         ResolvedSigningRequest.from_payload(callback.payload, ABIS)
     rebuilt = ResolvedSigningRequest.from_payload(callback.payload, ABIS, max_size=1 << 20)
     assert rebuilt.transaction == resolved.transaction
+
+
+# -- wider payloads: long digit strings, numbered keys, containers ----------------------------
+
+DIGITS = st.text(alphabet="0123456789", min_size=1, max_size=12) | st.integers(4000, 6000).map(
+    lambda n: "9" * n
+)
+PAYLOAD_VALUES = st.one_of(
+    st.text(max_size=30), st.integers(), st.none(), DIGITS, st.lists(st.text(max_size=5))
+)
+PAYLOAD_KEY = st.sampled_from(PAYLOAD_KEYS) | DIGITS.map(lambda digits: "sig" + digits)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(PAYLOAD_KEY, PAYLOAD_VALUES, max_size=6))
+def test_wide_payloads_rebuild_or_raise_a_sessionkit_error(changes: dict[str, Any]) -> None:
+    payload = {**VALID_PAYLOAD, **changes}
+    try:
+        signatures = extract_signatures(payload)
+    except SessionKitError:
+        signatures = []
+    assert len(signatures) <= len(payload)
+    try:
+        rebuilt = ResolvedSigningRequest.from_payload(payload, ABIS)
+    except SessionKitError:
+        return
+    assert payload.get("tx") in (None, str(rebuilt.transaction_id))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(PAYLOAD_VALUES, st.lists(st.tuples(PAYLOAD_KEY, PAYLOAD_VALUES), max_size=3)))
+def test_a_payload_that_is_not_a_mapping_raises_a_sessionkit_error(payload: Any) -> None:
+    for parse in (extract_signatures, lambda p: ResolvedSigningRequest.from_payload(p, ABIS)):
+        try:
+            parse(payload)
+        except SessionKitError:
+            continue
+        raise AssertionError("a non-mapping payload was accepted")

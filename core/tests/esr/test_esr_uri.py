@@ -10,6 +10,7 @@ import pytest
 from conformance_vectors import load
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sessionkit.antelope import PrivateKey
 from sessionkit.errors import InvalidSigningRequest, SessionKitError
 from sessionkit.esr import DEFAULT_MAX_PAYLOAD_SIZE, SigningRequest
 from sessionkit.esr._uri import decode_payload, encode_payload, inflate_payload
@@ -227,3 +228,55 @@ def test_a_request_just_under_the_default_cap_decodes() -> None:
     assert len(request.to_bytes()) < DEFAULT_MAX_PAYLOAD_SIZE
     assert SigningRequest.from_uri(request.encode()) == request
     assert SigningRequest.from_uri(request.encode(compress=False)) == request
+
+
+# -- wider inputs: text in the base64url alphabet reaches the decoder itself -------------------
+
+BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+SCHEMES = st.sampled_from(["esr:", "esr://", "web+esr://", "ESR:", "x:", ""])
+BASE64_TEXT = st.text(alphabet=BASE64URL, max_size=600) | st.builds(
+    str.__add__, st.sampled_from(["Ag", "Aw", "gg", "gw"]), st.text(alphabet=BASE64URL)
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(SCHEMES, BASE64_TEXT, st.sampled_from(["", "=", "=="]))
+def test_any_base64url_text_decodes_or_raises_a_sessionkit_error(
+    scheme: str, body: str, padding: str
+) -> None:
+    try:
+        request = SigningRequest.from_uri(scheme + body + padding)
+    except SessionKitError:
+        return
+    _read_everything(request)
+    assert SigningRequest.from_uri(request.encode()) == request
+
+
+TAPOS = {"expiration": "2024-05-01T12:00:00", "ref_block_num": 1, "ref_block_prefix": 2}
+EOS = "aca376f206b8fc25a6ed44dbdc66547c36c6c33e3a119ffbeaef943642f0e906"
+SIGNATURE = str(PrivateKey.from_bytes(bytes(31) + b"\x01").sign_digest(bytes(32)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(VECTOR_PAYLOADS),
+    st.lists(st.tuples(st.integers(0, 1000), st.integers(0, 255)), max_size=3),
+    st.sampled_from([2, 3]),
+    st.sampled_from(["alice@active", "............1@............2", "a@b"]),
+)
+def test_mutated_requests_resolve_or_raise_a_sessionkit_error(
+    payload: bytes, edits: list[tuple[int, int]], version: int, signer: str
+) -> None:
+    data = bytearray(payload)
+    for index, value in edits:
+        data[index % len(data)] = value
+    try:
+        request = SigningRequest.from_bytes(bytes((version,)) + bytes(data))
+        chain = None if request.chain_id else EOS
+        resolved = request.resolve(None, signer, chain_id=chain, **TAPOS)
+        callback = resolved.get_callback([SIGNATURE], block_num=7)
+    except SessionKitError:
+        return
+    assert resolved.request is request
+    if callback is not None:
+        assert callback.payload["tx"] == str(resolved.transaction_id)

@@ -82,3 +82,56 @@ def test_seal_then_unseal_round_trips(message: bytes, nonce: int) -> None:
     assert len(sealed.ciphertext) == (len(message) // 16 + 1) * 16
     assert unseal(sealed, RECEIVER) == message
     assert unseal(SealedMessage.from_bytes(sealed.to_abi()), RECEIVER) == message
+
+
+# -- the JSON form: whatever a relay or a wallet sends ------------------------------------------
+
+VALID_JSON = seal("a valid message", SENDER, RECEIVER.public_key, 5).to_json()
+# Past Python's 4300-digit int() limit, and hex pairs with whitespace that bytes.fromhex accepts.
+LONG_DIGITS = st.integers(4000, 6000).map(lambda n: "9" * n)
+SPACED_HEX = st.lists(st.binary(min_size=1, max_size=8), min_size=2, max_size=4).map(
+    lambda parts: " ".join(part.hex() for part in parts)
+)
+HEXISH = st.text(alphabet="0123456789abcdefABCDEF \t\n", max_size=80) | SPACED_HEX
+JSON_FIELD = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=40),
+    st.text(alphabet="0123456789", max_size=30),
+    LONG_DIGITS,
+    HEXISH,
+    st.lists(st.integers(0, 255), max_size=4),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["from", "nonce", "ciphertext", "checksum", "extra"]),
+        JSON_FIELD,
+        max_size=4,
+    ),
+    st.sets(st.sampled_from(["from", "nonce", "ciphertext", "checksum"]), max_size=1),
+)
+def test_from_json_gives_a_message_or_invalid_sealed_message(
+    changes: dict[str, object], dropped: set[str]
+) -> None:
+    value = {k: v for k, v in {**VALID_JSON, **changes}.items() if k not in dropped}
+    try:
+        message = SealedMessage.from_json(value)
+    except InvalidSealedMessage:
+        return
+    assert SealedMessage.from_json(message.to_json()) == message
+    assert message.ciphertext.hex() == str(value["ciphertext"]).lower()
+
+
+@settings(max_examples=100, deadline=None)
+@given(JSON_FIELD)
+def test_from_json_of_anything_but_an_object_is_invalid_sealed_message(value: object) -> None:
+    try:
+        SealedMessage.from_json(value)
+    except InvalidSealedMessage:
+        return
+    raise AssertionError("only an object is a sealed message")
