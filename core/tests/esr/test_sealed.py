@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from sessionkit.antelope._keys import KeyType, PrivateKey
+from sessionkit.antelope import KeyType, PrivateKey
 from sessionkit.errors import DecodeError, InvalidSealedMessage
 from sessionkit.esr import sealed as sealed_module
 from sessionkit.esr.sealed import SealedMessage, seal, unseal, unseal_text

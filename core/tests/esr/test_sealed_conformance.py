@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from conformance_vectors import ids, load
-from sessionkit.antelope._keys import PrivateKey, PublicKey
+from sessionkit.antelope import PrivateKey, PublicKey
 from sessionkit.errors import InvalidSealedMessage
 from sessionkit.esr import sealed as sealed_module
 from sessionkit.esr.sealed import SealedMessage, seal, unseal, unseal_text

@@ -6,7 +6,7 @@ import hashlib
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sessionkit.antelope._keys import PrivateKey
+from sessionkit.antelope import PrivateKey
 from sessionkit.errors import DecodeError, InvalidSealedMessage
 from sessionkit.esr import sealed as sealed_module
 from sessionkit.esr.sealed import SealedMessage, seal, unseal
