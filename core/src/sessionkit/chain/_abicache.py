@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import anyio
 
 from sessionkit.antelope import ABI, Name
 from sessionkit.errors import (
+    ABIError,
     ABINotFoundError,
     ChainAPIError,
     InvalidName,
@@ -16,7 +18,7 @@ from sessionkit.errors import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable
 
     from sessionkit.chain._client import APIClient
 
@@ -135,11 +137,16 @@ class ABICache:
         the new ABI. Unlike WharfKit, error messages and ABI extensions are kept too.
         """
         key = str(Name(account))
-        new = (
-            abi
-            if isinstance(abi, ABI)
-            else ABI.from_json(abi if isinstance(abi, str | bytes) else dict(abi))
-        )
+        if isinstance(abi, ABI):
+            new = abi
+        elif isinstance(abi, str | bytes):
+            new = ABI.from_json(abi)
+        elif isinstance(abi, Mapping):
+            new = ABI.from_json(dict(abi))
+        else:
+            raise ABIError(
+                f"set_abi takes an ABI, its JSON text or a dict, not {type(abi).__name__}"
+            )
         existing = self._abis.get(key)
         self._abis[key] = merge_abis(existing, new) if merge and existing is not None else new
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sessionkit.antelope import Checksum256, Name, Symbol
+from sessionkit.chain._failover import check_url
 from sessionkit.errors import InvalidValue
 
 if TYPE_CHECKING:
@@ -121,9 +122,15 @@ class ChainDefinition(_Frozen):
     ) -> None:
         if (url is None) == (urls is None):
             raise InvalidValue("give a chain definition either url='https://...' or urls=[...]")
+        if isinstance(urls, str):
+            raise InvalidValue(f"urls is a list of API URLs: write urls=[{urls!r}] or url={urls!r}")
+        if urls is not None and not isinstance(urls, list | tuple):
+            raise InvalidValue(f"urls is a list of API URLs, not {type(urls).__name__}")
         all_urls = (url,) if url is not None else tuple(urls or ())
         if not all_urls or not all(isinstance(u, str) and u for u in all_urls):
             raise InvalidValue("a chain definition needs at least one non-empty API URL")
+        for each in all_urls:
+            check_url(each)
         explorer = _explorer(explorer)
         self._set(
             id=Checksum256(id),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
@@ -100,7 +101,7 @@ class APIClient:
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._endpoints = Endpoints(url, attempt_timeout(timeout))
+        self._endpoints = Endpoints(url, attempt_timeout(_checked_timeout(timeout)))
         self._http = httpx.AsyncClient(timeout=timeout, transport=transport)
 
     def __repr__(self) -> str:
@@ -174,7 +175,7 @@ class APIClient:
     async def get_block_info(self, block_num: int) -> GetBlockInfoResponse:
         """A block header by number (cheaper than ``get_block``)."""
         return await self._typed(
-            "/v1/chain/get_block_info", {"block_num": block_num}, GetBlockInfoResponse
+            "/v1/chain/get_block_info", {"block_num": _block_num(block_num)}, GetBlockInfoResponse
         )
 
     async def get_account(self, name: Name | str) -> GetAccountResponse:
@@ -348,6 +349,16 @@ class APIClient:
         )
 
 
+def _checked_timeout(timeout: object) -> float | httpx.Timeout:
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise InvalidValue(f"timeout is seconds (a number) or an httpx.Timeout, not {timeout!r}")
+    if not 0 < timeout < math.inf:
+        raise InvalidValue(f"timeout is a positive, finite number of seconds, not {timeout!r}")
+    return timeout
+
+
 def attempt_timeout(timeout: float | httpx.Timeout) -> float | None:
     """Seconds one attempt may take in all: the number, or the longest limit of a Timeout."""
     if isinstance(timeout, httpx.Timeout):
@@ -371,8 +382,16 @@ def _encode(body: object) -> bytes:
 
 def _block_ref(block: int | str | Checksum256) -> int | str:
     if isinstance(block, int):
-        return block
+        return _block_num(block)
+    if not isinstance(block, str | bytes | Checksum256):
+        raise InvalidValue(f"a block is its number or its id, not {type(block).__name__}")
     return str(Checksum256(block))
+
+
+def _block_num(block: object) -> int:
+    if isinstance(block, bool) or not isinstance(block, int) or not 0 < block < 2**32:
+        raise InvalidValue(f"a block number is an int from 1 to 2**32 - 1, not {block!r}")
+    return block
 
 
 def _authorizer(value: PermissionLevel | Name | str) -> object:

@@ -41,7 +41,15 @@ class Endpoints:
     __slots__ = ("_preferred", "_shown", "attempt_timeout", "urls")
 
     def __init__(self, urls: str | Sequence[str], attempt_timeout: float | None = None) -> None:
-        given = [urls] if isinstance(urls, str) else list(urls)
+        if isinstance(urls, str):
+            given = [urls]
+        elif isinstance(urls, list | tuple):
+            given = list(urls)
+        else:
+            raise InvalidValue(
+                "a chain API client takes a URL such as 'http://127.0.0.1:8888' or a list of "
+                f"them, not {type(urls).__name__}"
+            )
         if not given:
             raise InvalidValue(
                 "a chain API client needs at least one URL, e.g. http://127.0.0.1:8888"
@@ -100,14 +108,23 @@ class Endpoints:
         raise _exhausted(failures)
 
 
-def _base_url(url: str) -> str:
+def check_url(url: object) -> str:
+    """``url`` if it is an http(s) URL with a host; `InvalidValue` saying what to give otherwise."""
+    if not isinstance(url, str):
+        raise InvalidValue(
+            f"a chain API URL is a string such as 'https://host:port', not {type(url).__name__}"
+        )
     try:
         parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError) as exc:
-        raise InvalidValue(f"not a chain API URL: {url!r} ({exc})") from None
+    except httpx.InvalidURL as exc:
+        raise InvalidValue(f"not a chain API URL: {display_url(url)!r} ({exc})") from None
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise InvalidValue(f"not a chain API URL: {display_url(url)!r}; use http(s)://host[:port]")
-    return url.rstrip("/")
+    return url
+
+
+def _base_url(url: object) -> str:
+    return check_url(url).rstrip("/")
 
 
 def display_url(url: str) -> str:

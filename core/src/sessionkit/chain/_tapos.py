@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 
 from sessionkit.antelope import Checksum256, TimePoint, TimePointSec
-from sessionkit.errors import InvalidChecksum
+from sessionkit.errors import InvalidChecksum, InvalidTime, InvalidValue
 
 BlockId = Checksum256 | str | bytes
 
@@ -39,6 +39,11 @@ def _id_bytes(block_id: BlockId) -> bytes:
         return bytes(block_id)
     if isinstance(block_id, bytes):
         raw = block_id
+    elif not isinstance(block_id, str):
+        raise InvalidChecksum(
+            f"a block id is a Checksum256, 32 bytes or 64 hex characters, not "
+            f"{type(block_id).__name__}"
+        )
     else:
         try:
             raw = bytes.fromhex(block_id)
@@ -58,8 +63,17 @@ def block_num_from_id(block_id: BlockId) -> int:
 
 def ref_block_num(block: BlockId | int) -> int:
     """The low 16 bits of a block number, given the number or the block's id."""
-    number = block if isinstance(block, int) else block_num_from_id(block)
-    return number & 0xFFFF
+    if isinstance(block, bool):
+        raise InvalidValue("ref_block_num takes a block number or a block id, not a bool")
+    if isinstance(block, int):
+        if not 0 <= block < 2**32:
+            raise InvalidValue(f"a block number is from 0 to 2**32 - 1, not {block}")
+        return block & 0xFFFF
+    if not isinstance(block, Checksum256 | str | bytes):
+        raise InvalidValue(
+            f"ref_block_num takes a block number (int) or a block id, not {type(block).__name__}"
+        )
+    return block_num_from_id(block) & 0xFFFF
 
 
 def ref_block_prefix(block_id: BlockId) -> int:
@@ -69,12 +83,21 @@ def ref_block_prefix(block_id: BlockId) -> int:
 
 def expiration(head_block_time: TimePoint | datetime | str, expire_seconds: int) -> TimePointSec:
     """``head_block_time + expire_seconds``, rounded to the nearest second as WharfKit does."""
+    if isinstance(expire_seconds, bool) or not isinstance(expire_seconds, int):
+        raise InvalidValue(
+            f"expire_seconds is a whole number of seconds, not {type(expire_seconds).__name__}"
+        )
     if isinstance(head_block_time, str):
         head = TimePoint.from_string(head_block_time)
     elif isinstance(head_block_time, datetime):
         head = TimePoint.from_datetime(head_block_time)
-    else:
+    elif isinstance(head_block_time, TimePoint):
         head = head_block_time
+    else:
+        raise InvalidTime(
+            "head_block_time is a TimePoint, a datetime or an ISO 8601 string such as "
+            f"'2026-01-01T00:00:00.500', not {type(head_block_time).__name__}"
+        )
     milliseconds = head.microseconds // 1000 + expire_seconds * 1000
     return TimePointSec((milliseconds + 500) // 1000)
 
