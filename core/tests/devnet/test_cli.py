@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 
 import anyio
@@ -93,6 +94,18 @@ def test_stop_never_deletes_a_directory_the_devnet_did_not_make(tmp_path) -> Non
         assert "Traceback" not in stop.stderr
         assert (work / "precious.txt").read_text() == "keep me"
     assert process_alive(os.getpid())
+
+
+def test_a_damaged_state_file_is_a_clear_error(tmp_path) -> None:
+    good = asdict(state_naming("/tmp/sessionkit-devnet-x", pid=1))
+    (tmp_path / "devnet.json").write_text(json.dumps({**good, "pid": "1234"}))
+    for command in ("status", "stop", "start"):
+        done = run_cli("devnet", command, state_dir=tmp_path, timeout=30)
+        assert done.returncode == 1, command
+        assert "Traceback" not in done.stderr
+        assert "devnet.json is damaged: its 'pid' is not an integer" in done.stderr
+        assert "then delete" in done.stderr
+    assert (tmp_path / "devnet.json").exists()
 
 
 def test_start_refuses_while_another_start_or_stop_runs(tmp_path) -> None:

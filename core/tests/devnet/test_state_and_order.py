@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sessionkit.devnet._bootstrap import feature_order
 from sessionkit.devnet._state import DevnetState
+from sessionkit.errors import DevnetError
 
 STATE = DevnetState(
     url="http://127.0.0.1:40000",
@@ -33,11 +38,43 @@ def test_missing_state_is_none(tmp_path) -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(st.binary(max_size=300))
-def test_any_state_file_content_loads_or_is_none(tmp_path_factory, content: bytes) -> None:
+def test_any_state_file_content_loads_or_is_refused(tmp_path_factory, content: bytes) -> None:
     path = tmp_path_factory.mktemp("state") / "devnet.json"
     path.write_bytes(content)
-    loaded = DevnetState.load(path)
-    assert loaded is None or isinstance(loaded, DevnetState)
+    outcome: DevnetState | DevnetError | None
+    try:
+        outcome = DevnetState.load(path)
+    except DevnetError as exc:
+        outcome = exc
+    if isinstance(outcome, DevnetError):
+        assert "is damaged" in str(outcome)
+        assert f"delete {path}" in str(outcome)
+    else:
+        assert isinstance(outcome, DevnetState)
+
+
+JSON_VALUES = st.none() | st.booleans() | st.integers() | st.text(max_size=5) | st.lists(st.none())
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(sorted(asdict(STATE))), JSON_VALUES)
+def test_a_field_of_the_wrong_type_is_refused(tmp_path_factory, field: str, value: object) -> None:
+    good = asdict(STATE)
+    if type(value) is type(good[field]):
+        return
+    path = tmp_path_factory.mktemp("state") / "devnet.json"
+    path.write_text(json.dumps({**good, field: value}))
+    with pytest.raises(DevnetError, match=f"its '{field}' is not"):
+        DevnetState.load(path)
+
+
+def test_missing_or_extra_fields_are_refused(tmp_path) -> None:
+    path = tmp_path / "devnet.json"
+    good = asdict(STATE)
+    for data in ({k: v for k, v in good.items() if k != "pid"}, {**good, "extra": 1}, [1]):
+        path.write_text(json.dumps(data))
+        with pytest.raises(DevnetError, match="does not hold exactly the fields"):
+            DevnetState.load(path)
 
 
 @settings(max_examples=150, deadline=None)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import contextlib
+import sys
 import time
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 import anyio
@@ -26,7 +29,6 @@ from sessionkit.errors import ChainError, DevnetError
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
-    from pathlib import Path
     from types import TracebackType
 
     from sessionkit.antelope import Checksum256, PrivateKey
@@ -56,7 +58,7 @@ class Devnet:
         *,
         progress: Progress | None = print_progress,
         stop_timeout: float = 10.0,
-        environment_root: Path | None = None,
+        environment_root: Path | str | None = None,
         detached: bool = False,
     ) -> None:
         """Configure (nothing starts yet).
@@ -69,7 +71,7 @@ class Devnet:
         """
         self._progress = progress
         self._stop_timeout = stop_timeout
-        self._environment_root = environment_root
+        self._environment_root = None if environment_root is None else Path(environment_root)
         self._detached = detached
         self._node: NodeProcess | None = None
         self._chain_id: Checksum256 | None = None
@@ -133,7 +135,15 @@ class Devnet:
     # -- lifecycle -------------------------------------------------------------------------
 
     def start(self) -> Self:
-        """Start and bootstrap the node (blocking). Builds the node environment on first use."""
+        """Start and bootstrap the node (blocking). Builds the node environment on first use.
+
+        In async code use ``await devnet.astart()`` (or ``async with``) instead.
+        """
+        if _event_loop_running():
+            raise DevnetError(
+                "Devnet.start() blocks and cannot run inside an event loop: in async code use "
+                "'await devnet.astart()' or 'async with Devnet() as devnet:'"
+            )
         anyio.run(self.astart)
         return self
 
@@ -236,6 +246,24 @@ class Devnet:
                 extra_permissions=self._extra_permissions,
             )
         return chain_id
+
+
+def _event_loop_running() -> bool:
+    """True when called from code an asyncio or trio event loop is running in this thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:
+        return True
+    trio = sys.modules.get("trio")
+    if trio is None:
+        return False
+    try:
+        trio.lowlevel.current_trio_token()
+    except RuntimeError:
+        return False
+    return True
 
 
 class _NodeDied(Exception):

