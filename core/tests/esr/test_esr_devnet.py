@@ -99,7 +99,8 @@ async def test_identity_proof_from_a_key_not_on_the_permission_fails(
 
 async def test_expired_identity_proof_fails(client: APIClient, devnet: Devnet) -> None:
     alice = devnet.accounts["alice"]
-    proof = await login_proof(client, devnet, "alice@active", alice.private_key, expire_seconds=0)
+    # Expired five seconds before the head block: 0 would race the half-second rounding.
+    proof = await login_proof(client, devnet, "alice@active", alice.private_key, expire_seconds=-5)
     with pytest.raises(IdentityProofError, match="expired") as caught:
         await verify_identity_proof(proof, client)
     assert caught.value.reason == "expired"
