@@ -185,3 +185,21 @@ def test_packed_unpack_gives_value_or_decode_error(trx: bytes, cfd: bytes) -> No
             continue
         inflated = zlib.decompress(trx) if compression == CompressionType.ZLIB else trx
         assert signed.transaction.to_bytes() == inflated
+
+
+@pytest.mark.parametrize("data", ["00", None, 5, ["00"]])
+def test_decoding_something_that_is_not_bytes_is_a_decode_error(data: object) -> None:
+    with pytest.raises(DecodeError, match="expected bytes"):
+        Transaction.from_bytes(data)  # type: ignore[arg-type]
+    with pytest.raises(DecodeError, match="expected bytes"):
+        SignedTransaction.from_bytes(data)  # type: ignore[arg-type]
+
+
+def test_context_free_data_must_be_bytes_or_hex() -> None:
+    transaction = Transaction(TimePointSec(0), 0, 0)
+    chain = "00" * 32
+    assert transaction.signing_digest(chain, ["abcd"]) == transaction.signing_digest(
+        chain, [b"\xab\xcd"]
+    )
+    with pytest.raises(InvalidTransaction):
+        transaction.signing_digest(chain, [5])  # type: ignore[list-item]

@@ -90,6 +90,16 @@ def _as_bytes(value: object, what: str) -> bytes:
     raise InvalidTransaction(f"{what} must be bytes or hex, not {type(value).__name__}")
 
 
+def _binary(data: object) -> bytes:
+    """The bytes to decode; anything else is a ``DecodeError`` rather than a ``TypeError``."""
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, bytearray | memoryview):
+        return bytes(data)
+    kind = type(data).__name__
+    raise DecodeError(f"expected bytes to decode, not {kind} (for hex text use bytes.fromhex)")
+
+
 def _check_int(value: object, what: str, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
         raise InvalidTransaction(f"{what} must be an integer from 0 to {high}, not {value!r}")
@@ -347,8 +357,7 @@ class Transaction(msgspec.Struct, frozen=True):
     @classmethod
     def from_abi(cls, data: bytes | bytearray | memoryview, pos: int = 0) -> tuple[Self, int]:
         """Decode one transaction at ``pos``; return it and the position after it."""
-        if not isinstance(data, bytes):
-            data = bytes(data)
+        data = _binary(data)
         if pos < 0 or len(data) - pos < _HEADER.size + 1:
             raise DecodeError("truncated transaction header")
         expiration, ref_block_num, ref_block_prefix = _HEADER.unpack_from(data, pos)
@@ -387,7 +396,8 @@ class Transaction(msgspec.Struct, frozen=True):
         """What signatures sign on chain ``chain_id`` (see the module docstring)."""
         chain = chain_id.data if isinstance(chain_id, Checksum256) else Checksum256(chain_id).data
         if context_free_data:
-            cfd_digest = hashlib.sha256(_pack_bytes_list(context_free_data)).digest()
+            items = [_as_bytes(item, "context-free data") for item in context_free_data]
+            cfd_digest = hashlib.sha256(_pack_bytes_list(items)).digest()
         else:
             cfd_digest = _ZERO_DIGEST
         return Checksum256.hash(chain + self.to_bytes() + cfd_digest)
@@ -467,8 +477,7 @@ class SignedTransaction(msgspec.Struct, frozen=True):
 
     @classmethod
     def from_bytes(cls, data: bytes | bytearray | memoryview) -> Self:
-        if not isinstance(data, bytes):
-            data = bytes(data)
+        data = _binary(data)
         transaction, pos = Transaction.from_abi(data)
         signatures, pos = _read_list(data, pos, Signature.from_abi)
         context_free_data, pos = _read_bytes_list(data, pos)
