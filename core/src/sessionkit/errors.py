@@ -25,6 +25,24 @@ Catch ``SessionKitError`` to catch them all. Each message says what was wrong an
     │   ├── ChainTimeoutError        a node did not answer in time
     │   └── MalformedResponseError   a node answered something that is not what the API promises
     ├── ABINotFoundError             an account has no ABI on the chain
+    ├── ConfigurationError           the app asked for something the kit cannot do (a usage mistake)
+    │   └── NoChoiceError            a choice was needed but nobody could make it (headless UI)
+    ├── PluginError                  a plugin failed inside a hook (plugin and hook named)
+    │   ├── PluginLoadError          a plugin could not be imported or registered
+    │   └── PluginConflictError      two plugins registered the same id
+    ├── Cancelled                    the person or the app cancelled (``silent`` for quiet ones)
+    ├── WaitTimeout                  a wait on a person, a wallet or a relay ran out of time
+    ├── WalletError                  the wallet could not log in or sign
+    │   ├── WalletRejected           the person declined in the wallet
+    │   └── WalletResponseError      the wallet answered something other than what was asked
+    ├── TransactError                the transact pipeline refused to go on
+    │   ├── ModificationNotAllowed   a plugin or wallet changed the transaction under allow_modify=False
+    │   └── InvalidPluginSignature   a hook or wallet signature does not recover over the digest
+    ├── SessionNotFound              restore found no stored session for what was asked
+    ├── StorageError                 session storage could not be read or written
+    │   ├── CorruptStorageError      stored data does not parse (the file or key is named)
+    │   └── StorageConflictError     concurrent writers kept conflicting past the retry limit
+    ├── RelayError                   a callback relay (buoy) failed: delivery, size, protocol
     └── DevnetError                  the local devnet node could not be set up or run
         └── DevnetUnavailable        this platform cannot run the devnet (and why)
 
@@ -59,6 +77,24 @@ __all__ = [
     "ChainTimeoutError",
     "MalformedResponseError",
     "ABINotFoundError",
+    "ConfigurationError",
+    "NoChoiceError",
+    "PluginError",
+    "PluginLoadError",
+    "PluginConflictError",
+    "Cancelled",
+    "WaitTimeout",
+    "WalletError",
+    "WalletRejected",
+    "WalletResponseError",
+    "TransactError",
+    "ModificationNotAllowed",
+    "InvalidPluginSignature",
+    "SessionNotFound",
+    "StorageError",
+    "CorruptStorageError",
+    "StorageConflictError",
+    "RelayError",
     "DevnetError",
     "DevnetUnavailable",
 ]
@@ -191,6 +227,124 @@ class MalformedResponseError(ChainError):
 
 class ABINotFoundError(SessionKitError):
     """The account has no contract ABI on this chain: check the account name and the chain."""
+
+
+class ConfigurationError(SessionKitError):
+    """A usage mistake by the app: an unknown wallet id or chain, a wrong option, no UI to ask."""
+
+
+class NoChoiceError(ConfigurationError):
+    """A choice (wallet, chain, account) was needed but the user interface cannot ask for one.
+
+    ``choice`` names what was needed (``"wallet"``, ``"chain"``, ``"permission"``) and
+    ``options`` lists what could have been chosen, so the app can pass one explicitly.
+    """
+
+    def __init__(self, message: str, *, choice: str, options: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.choice = choice
+        self.options = list(options or [])
+
+
+class PluginError(SessionKitError):
+    """A plugin raised inside a hook; ``plugin`` and ``hook`` say where, ``__cause__`` what."""
+
+    def __init__(self, message: str, *, plugin: str, hook: str) -> None:
+        super().__init__(message)
+        self.plugin = plugin
+        self.hook = hook
+
+
+class PluginLoadError(PluginError):
+    """A plugin could not be imported or registered; ``distribution`` names where it came from."""
+
+    def __init__(
+        self, message: str, *, plugin: str, distribution: str | None = None, hook: str = "load"
+    ) -> None:
+        super().__init__(message, plugin=plugin, hook=hook)
+        self.distribution = distribution
+
+
+class PluginConflictError(PluginError):
+    """Two plugins registered the same wallet, user-interface or storage id."""
+
+
+class Cancelled(SessionKitError):
+    """The person or the app cancelled the operation (the reference's ``Canceled``).
+
+    A ``silent`` cancellation (a closed window, Ctrl-C) is not shown as an error by a UI.
+    """
+
+    def __init__(self, message: str = "cancelled", *, silent: bool = False) -> None:
+        super().__init__(message)
+        self.silent = silent
+
+
+class WaitTimeout(SessionKitError):
+    """A wait on a person, a wallet or a relay ran out of time; ``seconds`` is how long it was."""
+
+    def __init__(self, message: str, *, seconds: float | None = None) -> None:
+        super().__init__(message)
+        self.seconds = seconds
+
+
+class WalletError(SessionKitError):
+    """The wallet could not log in or sign."""
+
+
+class WalletRejected(WalletError):
+    """The person declined the request in the wallet (``reason`` is the wallet's own text)."""
+
+    def __init__(self, message: str, *, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class WalletResponseError(WalletError):
+    """The wallet answered something other than what was asked (chain, request, signature)."""
+
+
+class TransactError(SessionKitError):
+    """The transact pipeline refused to go on before broadcasting."""
+
+
+class ModificationNotAllowed(TransactError):
+    """A plugin or the wallet changed the transaction although ``allow_modify`` is off."""
+
+
+class InvalidPluginSignature(TransactError):
+    """A signature from a hook or the wallet does not recover to a key over the signing digest."""
+
+
+class SessionNotFound(SessionKitError):
+    """No stored session matches what restore or logout was asked for."""
+
+
+class StorageError(SessionKitError):
+    """Session storage could not be read or written."""
+
+
+class CorruptStorageError(StorageError):
+    """Stored data does not parse; ``location`` names the file or key. Nothing was overwritten."""
+
+    def __init__(self, message: str, *, location: str) -> None:
+        super().__init__(message)
+        self.location = location
+
+
+class StorageConflictError(StorageError):
+    """Concurrent writers kept changing the same key past the retry limit; try again."""
+
+
+class RelayError(SessionKitError):
+    """A callback relay (a buoy) failed: not delivered, too large, or not speaking its protocol.
+
+    ``status`` is the relay's HTTP status when it answered one.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class DevnetError(SessionKitError):
