@@ -21,22 +21,24 @@ Catch ``SessionKitError`` to catch them all. Each message says what was wrong an
     ├── IdentityProofError           a well-formed identity proof that does not verify
     ├── ChainError                   anything about talking to a chain node
     │   ├── ChainAPIError            the node answered with an error body
+    │   │   └── AccountNotFound      the account asked about does not exist on that chain
     │   ├── ChainConnectionError     no node could be reached
     │   ├── ChainTimeoutError        a node did not answer in time
     │   └── MalformedResponseError   a node answered something that is not what the API promises
+    │       └── ResponseTooLarge     the answer is larger than the client's max_response_size
     ├── ABINotFoundError             an account has no ABI on the chain
     ├── ConfigurationError           the app asked for something the kit cannot do (a usage mistake)
     │   └── NoChoiceError            a choice was needed but nobody could make it (headless UI)
     ├── PluginError                  a plugin failed inside a hook (plugin and hook named)
-    │   ├── PluginLoadError          a plugin could not be imported or registered
-    │   └── PluginConflictError      two plugins registered the same id
+    │   └── PluginLoadError          a plugin could not be imported or registered
+    │       └── PluginConflictError  two plugins registered the same id
     ├── Cancelled                    the person or the app cancelled (``silent`` for quiet ones)
     ├── WaitTimeout                  a wait on a person, a wallet or a relay ran out of time
     ├── WalletError                  the wallet could not log in or sign
     │   ├── WalletRejected           the person declined in the wallet
     │   └── WalletResponseError      the wallet answered something other than what was asked
     ├── TransactError                the transact pipeline refused to go on
-    │   ├── ModificationNotAllowed   a plugin or wallet changed the transaction under allow_modify=False
+    │   ├── ModificationNotAllowed   a change while allow_modify is off
     │   └── InvalidPluginSignature   a hook or wallet signature does not recover over the digest
     ├── SessionNotFound              restore found no stored session for what was asked
     ├── StorageError                 session storage could not be read or written
@@ -76,6 +78,8 @@ __all__ = [
     "ChainConnectionError",
     "ChainTimeoutError",
     "MalformedResponseError",
+    "ResponseTooLarge",
+    "AccountNotFound",
     "ABINotFoundError",
     "ConfigurationError",
     "NoChoiceError",
@@ -225,6 +229,28 @@ class MalformedResponseError(ChainError):
     """A node answered with something that is not what its API promises (not JSON, wrong shape)."""
 
 
+class ResponseTooLarge(MalformedResponseError):
+    """A node's answer, as sent or decompressed, is larger than the client accepts.
+
+    ``limit`` is the client's ``max_response_size`` in bytes; raise it if the answer is real.
+    """
+
+    def __init__(self, message: str, *, limit: int) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
+class AccountNotFound(ChainAPIError):
+    """The account asked about does not exist on that chain; ``account`` names it.
+
+    The node's own error stays reachable (``name`` is ``account_query_exception``).
+    """
+
+    def __init__(self, message: str, *, account: str, **fields: Any) -> None:
+        super().__init__(message, **fields)
+        self.account = account
+
+
 class ABINotFoundError(SessionKitError):
     """The account has no contract ABI on this chain: check the account name and the chain."""
 
@@ -265,7 +291,7 @@ class PluginLoadError(PluginError):
         self.distribution = distribution
 
 
-class PluginConflictError(PluginError):
+class PluginConflictError(PluginLoadError):
     """Two plugins registered the same wallet, user-interface or storage id."""
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 import struct
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from functools import lru_cache
 from typing import Self
 
+from sessionkit._redact import shown
 from sessionkit.antelope._name import Name
+from sessionkit.antelope._wire import bad_arguments
 from sessionkit.errors import DecodeError, InvalidAsset
 
 __all__ = ["SymbolCode", "Symbol", "Asset", "ExtendedAsset"]
@@ -23,6 +25,8 @@ __all__ = ["SymbolCode", "Symbol", "Asset", "ExtendedAsset"]
 MAX_PRECISION = 18
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
+_INT64_DIGITS = len(str(_INT64_MAX))
+_UINT64_MAX = 2**64 - 1
 _UINT64 = struct.Struct("<Q")
 _ASSET = struct.Struct("<qQ")
 _CODE = re.compile(r"[A-Z]{1,7}")
@@ -41,7 +45,7 @@ def _code_text(value: int) -> str | None:
 @lru_cache(maxsize=1024)
 def _code_value(text: str) -> int:
     if _CODE.fullmatch(text) is None:
-        raise InvalidAsset(f"{text!r} is not a symbol code: use 1 to 7 uppercase letters A-Z")
+        raise InvalidAsset(f"{shown(text)} is not a symbol code: use 1 to 7 uppercase letters A-Z")
     return int.from_bytes(text.encode("ascii"), "little")
 
 
@@ -67,7 +71,7 @@ class SymbolCode:
     def _text_of(value: int) -> str:
         text = _code_text(value) if 0 <= value < 2**56 else None
         if text is None:
-            raise InvalidAsset(f"{value} is not a packed symbol code of 1 to 7 letters A-Z")
+            raise InvalidAsset(f"{shown(value)} is not a packed symbol code of 1 to 7 letters A-Z")
         return text
 
     @classmethod
@@ -81,7 +85,7 @@ class SymbolCode:
     def from_string(cls, text: str) -> Self:
         """Parse ``"EOS"``: 1 to 7 uppercase letters."""
         if not isinstance(text, str):
-            raise InvalidAsset(f"a symbol code is a string like 'EOS', not {text!r}")
+            raise InvalidAsset(f"a symbol code is a string like 'EOS', not {shown(text)}")
         return cls._make(_code_value(text), text)
 
     @classmethod
@@ -100,9 +104,12 @@ class SymbolCode:
 
     @classmethod
     def from_abi(cls, data: bytes | memoryview, pos: int = 0) -> tuple[Self, int]:
-        if pos < 0 or len(data) - pos < 8:
-            raise DecodeError("truncated symbol_code: 8 bytes are needed")
-        (value,) = _UINT64.unpack_from(data, pos)
+        try:
+            if pos < 0 or len(data) - pos < 8:
+                raise DecodeError("truncated symbol_code: 8 bytes are needed")
+            (value,) = _UINT64.unpack_from(data, pos)
+        except (TypeError, ArithmeticError):
+            raise bad_arguments(data, pos, "symbol_code") from None
         text = _code_text(value)
         if text is None:
             raise DecodeError("invalid symbol_code: expected 1 to 7 letters A-Z then zero bytes")
@@ -141,9 +148,9 @@ class Symbol:
 
     def __init__(self, precision: int, code: SymbolCode | str) -> None:
         if isinstance(precision, bool) or not isinstance(precision, int):
-            raise InvalidAsset(f"a symbol precision is an integer, not {precision!r}")
+            raise InvalidAsset(f"a symbol precision is an integer, not {shown(precision)}")
         if not 0 <= precision <= MAX_PRECISION:
-            raise InvalidAsset(f"symbol precision {precision} is out of range: use 0 to 18")
+            raise InvalidAsset(f"symbol precision {shown(precision)} is out of range: use 0 to 18")
         self._precision = precision
         self._code = code if isinstance(code, SymbolCode) else SymbolCode(code)
         self._value = precision | self._code._value << 8
@@ -153,12 +160,16 @@ class Symbol:
         """Parse ``"4,EOS"``."""
         match = _SYMBOL.fullmatch(text) if isinstance(text, str) else None
         if match is None:
-            raise InvalidAsset(f"{text!r} is not a symbol: write precision,CODE such as '4,EOS'")
+            raise InvalidAsset(
+                f"{shown(text)} is not a symbol: write precision,CODE such as '4,EOS'"
+            )
         return cls(int(match[1]), SymbolCode.from_string(match[2]))
 
     @classmethod
     def from_int(cls, value: int) -> Self:
         """The symbol packed in a uint64 (precision in the low byte)."""
+        if type(value) is not int or not 0 <= value <= _UINT64_MAX:
+            raise InvalidAsset(f"a packed symbol is an integer in [0, 2**64), not {shown(value)}")
         return cls(value & 0xFF, SymbolCode(value >> 8))
 
     @classmethod
@@ -166,7 +177,7 @@ class Symbol:
         if isinstance(value, cls):
             return value
         if not isinstance(value, str):
-            raise InvalidAsset(f"a symbol in JSON is a string like '4,EOS', not {value!r}")
+            raise InvalidAsset(f"a symbol in JSON is a string like '4,EOS', not {shown(value)}")
         return cls.from_string(value)
 
     def to_json(self) -> str:
@@ -177,9 +188,12 @@ class Symbol:
 
     @classmethod
     def from_abi(cls, data: bytes | memoryview, pos: int = 0) -> tuple[Symbol, int]:
-        if pos < 0 or len(data) - pos < 8:
-            raise DecodeError("truncated symbol: 8 bytes are needed")
-        (value,) = _UINT64.unpack_from(data, pos)
+        try:
+            if pos < 0 or len(data) - pos < 8:
+                raise DecodeError("truncated symbol: 8 bytes are needed")
+            (value,) = _UINT64.unpack_from(data, pos)
+        except (TypeError, ArithmeticError):
+            raise bad_arguments(data, pos, "symbol") from None
         return _symbol_from_packed(value), pos + 8
 
     @property
@@ -231,7 +245,9 @@ class Asset:
 
     def __init__(self, units: int, symbol: Symbol | str) -> None:
         if isinstance(units, bool) or not isinstance(units, int):
-            raise InvalidAsset(f"asset units are an integer of the smallest unit, not {units!r}")
+            raise InvalidAsset(
+                f"asset units are an integer of the smallest unit, not {shown(units)}"
+            )
         self._units = _checked_units(units)
         self._symbol = symbol if isinstance(symbol, Symbol) else Symbol.from_string(symbol)
 
@@ -246,27 +262,23 @@ class Asset:
     def from_string(cls, text: str) -> Asset:
         """Parse ``"1.0000 EOS"``: the number of decimals sets the precision."""
         if not isinstance(text, str):
-            raise InvalidAsset(f"an asset is a string like '1.0000 EOS', not {text!r}")
+            raise InvalidAsset(f"an asset is a string like '1.0000 EOS', not {shown(text)}")
         return _parse_asset(text)
 
     @classmethod
     def from_amount(cls, amount: Decimal | int | str, symbol: Symbol | str) -> Self:
         """The asset of ``amount`` whole tokens; raises if it has more decimals than allowed."""
         symbol = symbol if isinstance(symbol, Symbol) else Symbol.from_string(symbol)
-        try:
-            scaled = Decimal(amount).scaleb(symbol.precision)
-        except ArithmeticError as error:
-            raise InvalidAsset(f"{amount!r} is not a decimal amount") from error
-        if not scaled.is_finite() or scaled != scaled.to_integral_value():
-            raise InvalidAsset(f"{amount} has more than {symbol.precision} decimals for {symbol}")
-        return cls(int(scaled), symbol)
+        return cls._make(_checked_units(_units_of(amount, symbol)), symbol)
 
     @classmethod
     def from_json(cls, value: object) -> Asset:
         if isinstance(value, Asset):
             return value
         if not isinstance(value, str):
-            raise InvalidAsset(f"an asset in JSON is a string like '1.0000 EOS', not {value!r}")
+            raise InvalidAsset(
+                f"an asset in JSON is a string like '1.0000 EOS', not {shown(value)}"
+            )
         return _parse_asset(value)
 
     def to_json(self) -> str:
@@ -277,9 +289,12 @@ class Asset:
 
     @classmethod
     def from_abi(cls, data: bytes | memoryview, pos: int = 0) -> tuple[Self, int]:
-        if pos < 0 or len(data) - pos < 16:
-            raise DecodeError("truncated asset: 16 bytes are needed")
-        units, packed = _ASSET.unpack_from(data, pos)
+        try:
+            if pos < 0 or len(data) - pos < 16:
+                raise DecodeError("truncated asset: 16 bytes are needed")
+            units, packed = _ASSET.unpack_from(data, pos)
+        except (TypeError, ArithmeticError):
+            raise bad_arguments(data, pos, "asset") from None
         return cls._make(units, _symbol_from_packed(packed)), pos + 16
 
     @property
@@ -362,8 +377,32 @@ class Asset:
 
 def _checked_units(units: int) -> int:
     if not _INT64_MIN <= units <= _INT64_MAX:
-        raise InvalidAsset(f"asset units {units} do not fit in an int64")
+        raise InvalidAsset(f"asset units {shown(units)} do not fit in an int64")
     return units
+
+
+def _units_of(amount: object, symbol: Symbol) -> int:
+    """The exact units of ``amount`` whole tokens of ``symbol``; its size is checked before any
+    big number is built, so ``"1e999999999"`` is refused at once."""
+    if isinstance(amount, bool) or not isinstance(amount, Decimal | int | float | str):
+        raise InvalidAsset(
+            f"an amount is a Decimal, an int or a decimal string, not {shown(amount)}"
+        )
+    try:
+        value = Decimal(amount)
+    except ArithmeticError:
+        raise InvalidAsset(f"{shown(amount)} is not a decimal amount") from None
+    if not value.is_finite():
+        raise InvalidAsset(f"{shown(amount)} is not a finite amount")
+    if value and value.adjusted() >= _INT64_DIGITS:
+        raise InvalidAsset(f"{shown(amount)} is too large: its units do not fit in an int64")
+    with localcontext(prec=2 * _INT64_DIGITS + MAX_PRECISION):
+        quantized = value.quantize(Decimal(1).scaleb(-symbol.precision))
+        if quantized != value:
+            raise InvalidAsset(
+                f"{shown(amount)} has more than {symbol.precision} decimals for {symbol}"
+            )
+        return int(quantized.scaleb(symbol.precision))
 
 
 def _format(units: int, precision: int, code: str) -> str:
@@ -379,13 +418,18 @@ def _parse_asset(text: str) -> Asset:
     match = _AMOUNT.fullmatch(text)
     if match is None:
         raise InvalidAsset(
-            f"{text!r} is not an asset: write [-]digits[.decimals] CODE such as '1.0000 EOS'"
+            f"{shown(text)} is not an asset: write [-]digits[.decimals] CODE such as '1.0000 EOS'"
         )
     sign, whole, decimals, code = match.groups()
     decimals = decimals or ""
     if len(decimals) > MAX_PRECISION:
-        raise InvalidAsset(f"{text!r} has more than {MAX_PRECISION} decimals")
-    units = int(whole + decimals)
+        raise InvalidAsset(f"{shown(text)} has more than {MAX_PRECISION} decimals")
+    digits = whole + decimals
+    if len(digits) > _INT64_DIGITS:  # before int(), which refuses more than 4,300 digits
+        digits = digits.lstrip("0") or "0"
+        if len(digits) > _INT64_DIGITS:
+            raise InvalidAsset(f"{shown(text)} is too large: its units do not fit in an int64")
+    units = int(digits)
     symbol = Symbol(len(decimals), SymbolCode.from_string(code))
     return Asset._make(_checked_units(-units if sign else units), symbol)
 
@@ -409,7 +453,7 @@ class ExtendedAsset:
             return value
         if not isinstance(value, dict) or set(value) != {"quantity", "contract"}:
             raise InvalidAsset(
-                f"an extended asset is {{'quantity': ..., 'contract': ...}}, not {value!r}"
+                f"an extended asset is {{'quantity': ..., 'contract': ...}}, not {shown(value)}"
             )
         return cls(value["quantity"], value["contract"])
 

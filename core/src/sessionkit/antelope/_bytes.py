@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Self
 
+from sessionkit._redact import shown
 from sessionkit.antelope._hex import from_plain_hex
 from sessionkit.antelope._prim_varint import encode_varuint32, read_varuint32
+from sessionkit.antelope._wire import need
 from sessionkit.errors import DecodeError, InvalidValue
 
 __all__ = ["Bytes", "Float128"]
@@ -17,7 +19,9 @@ _MAX_LENGTH = 0xFFFFFFFF
 def _from_hex(text: str, what: str) -> bytes:
     data = from_plain_hex(text)
     if data is None:
-        raise InvalidValue(f"{what} {text!r} is not plain hex (pairs of hex digits, no spaces)")
+        raise InvalidValue(
+            f"{what} {shown(text)} is not plain hex (pairs of hex digits, no spaces)"
+        )
     return data
 
 
@@ -49,7 +53,7 @@ class Bytes:
         if isinstance(value, cls):
             return value
         if not isinstance(value, str):
-            raise InvalidValue(f"bytes in JSON are a hex string, not {value!r}")
+            raise InvalidValue(f"bytes in JSON are a hex string, not {shown(value)}")
         return cls(value)
 
     def to_json(self) -> str:
@@ -60,8 +64,7 @@ class Bytes:
 
     @classmethod
     def from_abi(cls, data: bytes | memoryview, pos: int = 0) -> tuple[Self, int]:
-        if pos < 0:
-            raise DecodeError("negative position")
+        need(data, pos, 1, "bytes")
         length, pos = read_varuint32(data, pos)
         end = pos + length
         if end > len(data):
@@ -129,7 +132,7 @@ class Float128:
         if isinstance(value, cls):
             return value
         if not isinstance(value, str):
-            raise InvalidValue(f"a float128 in JSON is a hex string, not {value!r}")
+            raise InvalidValue(f"a float128 in JSON is a hex string, not {shown(value)}")
         return cls(value)
 
     def to_json(self) -> str:
@@ -140,9 +143,8 @@ class Float128:
 
     @classmethod
     def from_abi(cls, data: bytes | memoryview, pos: int = 0) -> tuple[Self, int]:
+        need(data, pos, 16, "float128")
         end = pos + 16
-        if pos < 0 or end > len(data):
-            raise DecodeError("truncated float128: 16 bytes are needed")
         value = object.__new__(cls)
         value._data = bytes(data[pos:end])
         return value, end

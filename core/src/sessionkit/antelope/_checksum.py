@@ -6,8 +6,11 @@ from __future__ import annotations
 import hashlib
 from typing import ClassVar, Self
 
+from sessionkit._redact import shown
+from sessionkit.antelope._base58 import ripemd160
 from sessionkit.antelope._hex import from_plain_hex
-from sessionkit.errors import DecodeError, InvalidChecksum
+from sessionkit.antelope._wire import message_bytes, need
+from sessionkit.errors import InvalidChecksum
 
 __all__ = ["Checksum160", "Checksum256", "Checksum512"]
 
@@ -28,7 +31,7 @@ class _Checksum:
             data = from_plain_hex(value)
             if data is None:
                 raise InvalidChecksum(
-                    f"{value!r} is not plain hex (pairs of hex digits, no spaces)"
+                    f"{shown(value)} is not plain hex (pairs of hex digits, no spaces)"
                 )
         elif isinstance(value, bytes | bytearray | memoryview):
             data = bytes(value)
@@ -58,7 +61,7 @@ class _Checksum:
         if isinstance(value, cls):
             return value
         if not isinstance(value, str):
-            raise InvalidChecksum(f"a checksum in JSON is a hex string, not {value!r}")
+            raise InvalidChecksum(f"a checksum in JSON is a hex string, not {shown(value)}")
         return cls(value)
 
     def to_json(self) -> str:
@@ -69,9 +72,8 @@ class _Checksum:
 
     @classmethod
     def from_abi(cls, data: bytes | memoryview, pos: int = 0) -> tuple[Self, int]:
+        need(data, pos, cls.size, cls.__name__)
         end = pos + cls.size
-        if pos < 0 or end > len(data):
-            raise DecodeError(f"truncated {cls.__name__}: {cls.size} bytes are needed")
         return cls._make(bytes(data[pos:end])), end
 
     @property
@@ -107,8 +109,8 @@ class Checksum160(_Checksum):
 
     @classmethod
     def hash(cls, data: bytes) -> Self:
-        """ripemd160 of ``data`` (OpenSSL's, when this build has it)."""
-        return cls._make(hashlib.new("ripemd160", data).digest())
+        """ripemd160 of ``data`` (OpenSSL's, else pycryptodome's: see ``_base58.ripemd160``)."""
+        return cls._make(ripemd160(bytes(message_bytes(data, "hash()"))))
 
 
 class Checksum256(_Checksum):
@@ -120,7 +122,7 @@ class Checksum256(_Checksum):
     @classmethod
     def hash(cls, data: bytes) -> Self:
         """sha256 of ``data``."""
-        return cls._make(hashlib.sha256(data).digest())
+        return cls._make(hashlib.sha256(message_bytes(data, "hash()")).digest())
 
 
 class Checksum512(_Checksum):
@@ -132,4 +134,4 @@ class Checksum512(_Checksum):
     @classmethod
     def hash(cls, data: bytes) -> Self:
         """sha512 of ``data``."""
-        return cls._make(hashlib.sha512(data).digest())
+        return cls._make(hashlib.sha512(message_bytes(data, "hash()")).digest())

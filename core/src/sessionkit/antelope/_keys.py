@@ -13,7 +13,9 @@ import secrets
 from enum import IntEnum
 from typing import TYPE_CHECKING, ClassVar, Final, Self
 
+from sessionkit._redact import shown
 from sessionkit.antelope import _base58, _k1, _webauthn
+from sessionkit.antelope._wire import message_bytes, need
 from sessionkit.errors import (
     CryptoError,
     DecodeError,
@@ -64,9 +66,9 @@ def _key_type(value: int, error: type[InvalidValue]) -> KeyType:
     try:
         return KeyType(value)
     except ValueError:
-        # The value is not echoed: arguments passed in the wrong order would put a secret here.
-        shown = value if isinstance(value, int) else type(value).__name__
-        raise error(f"unknown key type {shown}: expected K1 (0), R1 (1) or WA (2)") from None
+        # Only an int is echoed: arguments passed in the wrong order would put a secret here.
+        kind = shown(value) if isinstance(value, int) else type(value).__name__
+        raise error(f"unknown key type {kind}: expected K1 (0), R1 (1) or WA (2)") from None
 
 
 def _as_bytes(value: object, error: type[InvalidValue], what: str) -> bytes:
@@ -76,11 +78,16 @@ def _as_bytes(value: object, error: type[InvalidValue], what: str) -> bytes:
 
 
 def _digest(digest: object) -> bytes:
-    """The 32 raw bytes of a digest given as bytes or a Checksum256."""
-    try:
-        raw = digest if type(digest) is bytes else bytes(digest)  # type: ignore[call-overload]
-    except TypeError:
-        raise InvalidChecksum("a digest must be 32 bytes or a Checksum256") from None
+    """The 32 raw bytes of a digest given as bytes or a Checksum256 (whose ``bytes()`` is its
+    data); an int or a list, which ``bytes()`` would also take, is refused."""
+    if isinstance(digest, bytes | bytearray | memoryview):
+        raw = bytes(digest)
+    elif hasattr(type(digest), "__bytes__"):
+        raw = bytes(digest)  # type: ignore[call-overload]
+    else:
+        raise InvalidChecksum(
+            f"a digest must be 32 bytes or a Checksum256, not {type(digest).__name__}"
+        )
     if len(raw) != 32:
         raise InvalidChecksum(f"a digest must be 32 bytes, not {len(raw)}")
     return raw
@@ -187,8 +194,7 @@ class _TypedData:
     @classmethod
     def _abi_span(cls, data: bytes | memoryview, pos: int) -> tuple[KeyType, int, int]:
         """The key type of the ABI value at ``pos`` and where its data starts and ends."""
-        if pos >= len(data):
-            raise DecodeError(f"{cls._what} data is truncated: no key type byte")
+        need(data, pos, 1, cls._what)
         type_byte = data[pos]
         if type_byte > KeyType.WA:
             raise DecodeError(f"unknown {cls._what} type {type_byte}: expected 0, 1 or 2")
@@ -278,17 +284,21 @@ class PublicKey(_TypedData):
 
     def to_legacy_string(self, prefix: str = "EOS") -> str:
         """The legacy form (``EOS...``, ``FIO...``); only K1 keys have one."""
+        if not isinstance(prefix, str):
+            raise InvalidKey(f"a legacy key prefix is a str such as 'EOS', not {shown(prefix)}")
         if self._key_type is not KeyType.K1:
             raise InvalidKey(f"{self._key_type.name} keys have no legacy string form, only K1")
         return prefix + _base58.encode_legacy(self._data)
 
-    def verify(self, digest: bytes | Checksum256, signature: Signature) -> bool:
-        """Whether ``signature`` over ``digest`` was made by this key.
+    def verify(self, digest: bytes | Checksum256, signature: Signature | str) -> bool:
+        """Whether ``signature`` (a ``Signature`` or its string) over ``digest`` was made by
+        this key.
 
         K1 and R1: the signature must recover to this key, as the chain checks. WA: like the
         reference, only the compact signature is checked against ``digest`` as given.
         """
         raw = _digest(digest)
+        signature = Signature.from_json(signature)
         if signature.key_type is not self._key_type:
             return False
         if self._key_type is KeyType.WA:
@@ -356,9 +366,10 @@ class Signature(_TypedData):
             return PublicKey._trusted(KeyType.R1, _p256().recover(self._data, raw))
         raise CryptoError("WA public keys cannot be recovered from a signature and digest")
 
-    def verify(self, digest: bytes | Checksum256, public_key: PublicKey) -> bool:
-        """Whether this signature over ``digest`` was made by ``public_key``."""
-        return public_key.verify(digest, self)
+    def verify(self, digest: bytes | Checksum256, public_key: PublicKey | str) -> bool:
+        """Whether this signature over ``digest`` was made by ``public_key`` (a ``PublicKey`` or
+        its string)."""
+        return PublicKey.from_json(public_key).verify(digest, self)
 
 
 def _signer(key_type: KeyType, secret: bytes) -> _k1.Signer | _r1.Signer:
@@ -437,15 +448,24 @@ class PrivateKey:
         return Signature._trusted(self._key_type, self._signer.sign(raw))
 
     def sign_message(self, message: bytes) -> Signature:
-        """Sign ``sha256(message)``."""
-        return self.sign_digest(hashlib.sha256(message).digest())
+        """Sign ``sha256(message)``.
 
-    def shared_secret(self, public_key: PublicKey) -> bytes:
+        ``message`` must be bytes: a str is refused rather than guessed, because the reference
+        reads a string as hex where Python code would expect UTF-8, and a signature over the
+        wrong bytes goes unnoticed until it is checked. Pass ``text.encode()`` or
+        ``bytes.fromhex(text)``.
+        """
+        data = message_bytes(message, "sign_message")
+        return self.sign_digest(hashlib.sha256(data).digest())
+
+    def shared_secret(self, public_key: PublicKey | str) -> bytes:
         """ECDH secret as the reference's sealed messages use it (64 bytes).
 
         ``sha512`` of the x coordinate of ``self x public_key``, big-endian with leading zero
-        bytes stripped (what bn.js gives); both keys must be on the same curve.
+        bytes stripped (what bn.js gives); both keys must be on the same curve. ``public_key``
+        may also be given as its string (``PUB_K1_...``, ``EOS...``).
         """
+        public_key = PublicKey.from_json(public_key)
         if public_key.key_type is not self._key_type:
             raise InvalidKey(
                 f"a {self._key_type.name} private key needs a {self._key_type.name} public key "

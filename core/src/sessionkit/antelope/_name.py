@@ -14,6 +14,8 @@ import struct
 from functools import lru_cache
 from typing import Self
 
+from sessionkit._redact import shown
+from sessionkit.antelope._wire import bad_arguments
 from sessionkit.errors import DecodeError, InvalidName
 
 __all__ = ["Name", "name_to_uint64", "uint64_to_name"]
@@ -43,7 +45,7 @@ def _pack(text: str) -> int:
 @lru_cache(maxsize=16384)
 def _strict_value(text: str) -> int:
     if _STRICT.fullmatch(text) is None or text.endswith("."):
-        raise InvalidName(f"{text!r} is not an Antelope name: {_RULE}")
+        raise InvalidName(f"{shown(text)} is not an Antelope name: {_RULE}")
     return _pack(text)
 
 
@@ -67,7 +69,7 @@ def name_to_uint64(text: str) -> int:
 def uint64_to_name(value: int) -> str:
     """The reference rendering of a uint64 as a name (trailing dots dropped)."""
     if type(value) is not int or not 0 <= value <= _MAX:
-        raise InvalidName(f"a name value must be an integer in [0, 2**64), not {value!r}")
+        raise InvalidName(f"a name value must be an integer in [0, 2**64), not {shown(value)}")
     return _render(value)
 
 
@@ -133,9 +135,12 @@ class Name:
     @classmethod
     def from_abi(cls, data: bytes | memoryview, pos: int = 0) -> tuple[Self, int]:
         """Decode the 8-byte little-endian name at ``pos``."""
-        if pos < 0 or len(data) - pos < 8:
-            raise DecodeError("truncated name: 8 bytes are needed")
-        (value,) = _UINT64.unpack_from(data, pos)
+        try:
+            if pos < 0 or len(data) - pos < 8:
+                raise DecodeError("truncated name: 8 bytes are needed")
+            (value,) = _UINT64.unpack_from(data, pos)
+        except (TypeError, ArithmeticError):
+            raise bad_arguments(data, pos, "name") from None
         return cls._make(value, _render(value)), pos + 8
 
     @property

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Self
 
+from sessionkit._redact import shown
 from sessionkit.antelope._name import Name
+from sessionkit.antelope._wire import bad_arguments
 from sessionkit.errors import DecodeError, InvalidName, InvalidValue
 
 __all__ = ["PermissionLevel"]
@@ -26,7 +28,7 @@ class PermissionLevel:
     def from_string(cls, text: str) -> Self:
         """Parse ``"alice@active"``."""
         if not isinstance(text, str) or text.count("@") != 1:
-            raise InvalidName(f"{text!r} is not a permission level: write actor@permission")
+            raise InvalidName(f"{shown(text)} is not a permission level: write actor@permission")
         actor, permission = text.split("@")
         return cls(actor, permission)
 
@@ -40,7 +42,7 @@ class PermissionLevel:
         if isinstance(value, dict) and set(value) == {"actor", "permission"}:
             return cls(value["actor"], value["permission"])
         raise InvalidValue(
-            f"a permission level is {{'actor': ..., 'permission': ...}}, not {value!r}"
+            f"a permission level is {{'actor': ..., 'permission': ...}}, not {shown(value)}"
         )
 
     def to_json(self) -> dict[str, str]:
@@ -51,8 +53,11 @@ class PermissionLevel:
 
     @classmethod
     def from_abi(cls, data: bytes | memoryview, pos: int = 0) -> tuple[Self, int]:
-        if pos < 0 or len(data) - pos < 16:
-            raise DecodeError("truncated permission_level: 16 bytes are needed")
+        try:
+            if pos < 0 or len(data) - pos < 16:
+                raise DecodeError("truncated permission_level: 16 bytes are needed")
+        except (TypeError, ArithmeticError):
+            raise bad_arguments(data, pos, "permission_level") from None
         actor, pos = Name.from_abi(data, pos)
         permission, pos = Name.from_abi(data, pos)
         level = object.__new__(cls)

@@ -16,6 +16,8 @@ import struct
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar, Self
 
+from sessionkit._redact import shown
+from sessionkit.antelope._wire import bad_arguments
 from sessionkit.errors import DecodeError, InvalidTime
 
 __all__ = ["TimePoint", "TimePointSec", "BlockTimestamp"]
@@ -36,12 +38,12 @@ def _parse_us(text: object) -> int:
     """Microseconds since 1970 of an ISO 8601 UTC string (fraction kept to the microsecond)."""
     match = _ISO.fullmatch(text) if isinstance(text, str) else None
     if match is None:
-        raise InvalidTime(f"{text!r} is not a time: write YYYY-MM-DDTHH:MM:SS[.fff] in UTC")
+        raise InvalidTime(f"{shown(text)} is not a time: write YYYY-MM-DDTHH:MM:SS[.fff] in UTC")
     year, month, day, hour, minute, second, fraction = match.groups()
     try:
         moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
     except ValueError as error:
-        raise InvalidTime(f"{text!r} is not a valid date and time: {error}") from None
+        raise InvalidTime(f"{shown(text)} is not a valid date and time: {error}") from None
     micros = int((fraction or "").ljust(6, "0")[:6])
     return (moment - _EPOCH) // _US + micros
 
@@ -50,7 +52,10 @@ def _to_utc_naive(moment: datetime) -> datetime:
     if not isinstance(moment, datetime):
         raise InvalidTime(f"expected a datetime, not {type(moment).__name__}")
     if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
+        try:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        except (OverflowError, ValueError) as error:
+            raise InvalidTime(f"{moment} cannot be converted to UTC: {error}") from None
     return moment
 
 
@@ -72,9 +77,9 @@ class _ChainTime:
 
     def __init__(self, count: int) -> None:
         if isinstance(count, bool) or not isinstance(count, int):
-            raise InvalidTime(f"a {self._label} is an integer count, not {count!r}")
+            raise InvalidTime(f"a {self._label} is an integer count, not {shown(count)}")
         if not self._low <= count <= self._high:
-            raise InvalidTime(f"{count} is out of range for a {self._label}")
+            raise InvalidTime(f"{shown(count)} is out of range for a {self._label}")
         self._count = count
 
     @classmethod
@@ -95,7 +100,9 @@ class _ChainTime:
         if isinstance(value, int) and not isinstance(value, bool):
             return cls(value)
         if not isinstance(value, str):
-            raise InvalidTime(f"a {cls._label} in JSON is a string or an integer, not {value!r}")
+            raise InvalidTime(
+                f"a {cls._label} in JSON is a string or an integer, not {shown(value)}"
+            )
         return cls.from_string(value)
 
     def to_json(self) -> str:
@@ -107,9 +114,12 @@ class _ChainTime:
     @classmethod
     def from_abi(cls, data: bytes | memoryview, pos: int = 0) -> tuple[Self, int]:
         size = cls._binary.size
-        if pos < 0 or len(data) - pos < size:
-            raise DecodeError(f"truncated {cls._label}: {size} bytes are needed")
-        (count,) = cls._binary.unpack_from(data, pos)
+        try:
+            if pos < 0 or len(data) - pos < size:
+                raise DecodeError(f"truncated {cls._label}: {size} bytes are needed")
+            (count,) = cls._binary.unpack_from(data, pos)
+        except (TypeError, ArithmeticError):
+            raise bad_arguments(data, pos, cls._label) from None
         if not cls._low <= count <= cls._high:
             raise DecodeError(f"{cls._label} {count} is outside years 1 to 9999")
         return cls._make(count), pos + size

@@ -16,13 +16,14 @@ from __future__ import annotations
 import hashlib
 import struct
 import zlib
-from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 import msgspec
 from msgspec.structs import force_setattr
 
+from sessionkit._redact import shown
 from sessionkit.antelope._checksum import Checksum256
 from sessionkit.antelope._hex import from_plain_hex
 from sessionkit.antelope._keys import Signature
@@ -30,6 +31,18 @@ from sessionkit.antelope._name import Name
 from sessionkit.antelope._permission import PermissionLevel
 from sessionkit.antelope._prim_varint import encode_varuint32, read_varuint32
 from sessionkit.antelope._time import TimePointSec
+from sessionkit.antelope._trx_binary import (
+    HEADER,
+    MIN_ACTION,
+    MIN_BYTES_ITEM,
+    MIN_EXTENSION,
+    MIN_PERMISSION_LEVEL,
+    MIN_SIGNATURE,
+    read_list,
+    read_sized,
+    transaction_end,
+)
+from sessionkit.antelope._wire import bad_arguments
 from sessionkit.errors import DecodeError, InvalidTransaction
 
 if TYPE_CHECKING:
@@ -44,8 +57,6 @@ __all__ = [
     "TransactionExtension",
 ]
 
-_T = TypeVar("_T")
-_HEADER = struct.Struct("<IHI")
 _TWO_NAMES = struct.Struct("<QQ")
 _UINT16 = struct.Struct("<H")
 _ZERO_DIGEST = bytes(32)
@@ -84,7 +95,7 @@ def _as_bytes(value: object, what: str) -> bytes:
         data = from_plain_hex(value)
         if data is None:
             raise InvalidTransaction(
-                f"{what} is not hex (pairs of hex digits, no spaces): {value[:40]!r}"
+                f"{what} is not hex (pairs of hex digits, no spaces): {shown(value)}"
             )
         return data
     raise InvalidTransaction(f"{what} must be bytes or hex, not {type(value).__name__}")
@@ -102,7 +113,7 @@ def _binary(data: object) -> bytes:
 
 def _check_int(value: object, what: str, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
-        raise InvalidTransaction(f"{what} must be an integer from 0 to {high}, not {value!r}")
+        raise InvalidTransaction(f"{what} must be an integer from 0 to {high}, not {shown(value)}")
     return value
 
 
@@ -115,11 +126,22 @@ def _expect_fields(
     missing, unknown = required - keys, keys - allowed
     if missing or unknown:
         problems = [f"missing {sorted(missing)}"] if missing else []
-        problems += [f"unknown {sorted(unknown)}"] if unknown else []
+        problems += [f"unknown [{', '.join(sorted(map(shown, unknown)))}]"] if unknown else []
         raise InvalidTransaction(
             f"{what} has {' and '.join(problems)} fields; expected {sorted(allowed)}"
         )
     return dict(value)
+
+
+def _action_type(abi: ABI, name: Name) -> str:
+    """The type of action ``name`` in ``abi``; something that is not an ABI is our error."""
+    try:
+        return abi.action_type(name)
+    except AttributeError:
+        if hasattr(abi, "action_type"):
+            raise
+        kind = type(abi).__name__
+        raise InvalidTransaction(f"abi must be an ABI (ABI.from_json), not {kind}") from None
 
 
 def _list_items(value: object, message: str) -> Iterable[Any]:
@@ -129,29 +151,8 @@ def _list_items(value: object, message: str) -> Iterable[Any]:
     return value
 
 
-def _read_sized(data: bytes | memoryview, pos: int, what: str) -> tuple[bytes, int]:
-    """The varuint32-length-prefixed bytes at ``pos`` and the position after them."""
-    length, pos = read_varuint32(data, pos)
-    end = pos + length
-    if end > len(data):
-        raise DecodeError(f"truncated {what}")
-    return bytes(data[pos:end]), end
-
-
-def _read_list(
-    data: bytes | memoryview, pos: int, read: Callable[[bytes | memoryview, int], tuple[_T, int]]
-) -> tuple[list[_T], int]:
-    """A varuint32 count at ``pos``, then that many items, each read by ``read``."""
-    count, pos = read_varuint32(data, pos)
-    items = []
-    for _ in range(count):
-        item, pos = read(data, pos)
-        items.append(item)
-    return items, pos
-
-
 def _read_bytes_item(data: bytes | memoryview, pos: int) -> tuple[bytes, int]:
-    return _read_sized(data, pos, "bytes in a bytes[] list")
+    return read_sized(data, pos, "bytes in a bytes[] list")
 
 
 def _pack_bytes_list(items: Sequence[bytes]) -> bytes:
@@ -163,7 +164,7 @@ def _pack_bytes_list(items: Sequence[bytes]) -> bytes:
 
 
 def _read_bytes_list(data: bytes | memoryview, pos: int) -> tuple[list[bytes], int]:
-    return _read_list(data, pos, _read_bytes_item)
+    return read_list(data, pos, _read_bytes_item, MIN_BYTES_ITEM, "context-free data items")
 
 
 class Action(msgspec.Struct, frozen=True):
@@ -200,12 +201,15 @@ class Action(msgspec.Struct, frozen=True):
         abi: ABI,
     ) -> Self:
         """Encode ``data`` with the action's type in ``abi`` (raises ``ABIError`` if unknown)."""
-        encoded = abi.encode(abi.action_type(name), data)
+        name = Name.from_json(name)
+        type_name = _action_type(abi, name)
+        encoded = abi.encode(type_name, data)
         return cls(account, name, authorization, encoded)  # type: ignore[arg-type]
 
     def decode_data(self, abi: ABI) -> dict[str, Any]:
         """The action's data as JSON-like values, decoded with ``abi``."""
-        value: dict[str, Any] = abi.decode(abi.action_type(self.name), self.data)
+        type_name = _action_type(abi, self.name)
+        value: dict[str, Any] = abi.decode(type_name, self.data)
         return value
 
     @classmethod
@@ -246,8 +250,10 @@ class Action(msgspec.Struct, frozen=True):
     def from_abi(cls, data: bytes | memoryview, pos: int = 0) -> tuple[Self, int]:
         account, pos = Name.from_abi(data, pos)
         name, pos = Name.from_abi(data, pos)
-        authorization, pos = _read_list(data, pos, PermissionLevel.from_abi)
-        action_data, end = _read_sized(data, pos, "action data")
+        authorization, pos = read_list(
+            data, pos, PermissionLevel.from_abi, MIN_PERMISSION_LEVEL, "authorizations"
+        )
+        action_data, end = read_sized(data, pos, "action data")
         return cls(account, name, authorization, action_data), end
 
 
@@ -279,7 +285,7 @@ def _read_extension(data: bytes | memoryview, pos: int) -> tuple[TransactionExte
     if len(data) - pos < 2:
         raise DecodeError("truncated transaction extension")
     (kind,) = _UINT16.unpack_from(data, pos)
-    extension_data, pos = _read_sized(data, pos + 2, "transaction extension data")
+    extension_data, pos = read_sized(data, pos + 2, "transaction extension data")
     return TransactionExtension(kind, extension_data), pos
 
 
@@ -330,7 +336,7 @@ class Transaction(msgspec.Struct, frozen=True):
     def to_bytes(self) -> bytes:
         """The packed transaction (what is hashed for the id and signed)."""
         parts = [
-            _HEADER.pack(self.expiration._count, self.ref_block_num, self.ref_block_prefix),
+            HEADER.pack(self.expiration._count, self.ref_block_num, self.ref_block_prefix),
             encode_varuint32(self.max_net_usage_words),
             bytes((self.max_cpu_usage_ms,)),
             encode_varuint32(self.delay_sec),
@@ -358,18 +364,24 @@ class Transaction(msgspec.Struct, frozen=True):
     def from_abi(cls, data: bytes | bytearray | memoryview, pos: int = 0) -> tuple[Self, int]:
         """Decode one transaction at ``pos``; return it and the position after it."""
         data = _binary(data)
-        if pos < 0 or len(data) - pos < _HEADER.size + 1:
+        if type(pos) is not int:
+            raise bad_arguments(data, pos, "transaction")
+        if pos < 0 or len(data) - pos < HEADER.size + 1:
             raise DecodeError("truncated transaction header")
-        expiration, ref_block_num, ref_block_prefix = _HEADER.unpack_from(data, pos)
-        pos += _HEADER.size
+        expiration, ref_block_num, ref_block_prefix = HEADER.unpack_from(data, pos)
+        pos += HEADER.size
         max_net_usage_words, pos = read_varuint32(data, pos)
         if pos >= len(data):
             raise DecodeError("truncated transaction header")
         max_cpu_usage_ms = data[pos]
         delay_sec, pos = read_varuint32(data, pos + 1)
-        context_free_actions, pos = _read_list(data, pos, Action.from_abi)
-        actions, pos = _read_list(data, pos, Action.from_abi)
-        extensions, pos = _read_list(data, pos, _read_extension)
+        context_free_actions, pos = read_list(
+            data, pos, Action.from_abi, MIN_ACTION, "context-free actions"
+        )
+        actions, pos = read_list(data, pos, Action.from_abi, MIN_ACTION, "actions")
+        extensions, pos = read_list(
+            data, pos, _read_extension, MIN_EXTENSION, "transaction extensions"
+        )
         transaction = cls(
             TimePointSec._make(expiration),
             ref_block_num,
@@ -396,7 +408,7 @@ class Transaction(msgspec.Struct, frozen=True):
         """What signatures sign on chain ``chain_id`` (see the module docstring)."""
         chain = chain_id.data if isinstance(chain_id, Checksum256) else Checksum256(chain_id).data
         if context_free_data:
-            items = [_as_bytes(item, "context-free data") for item in context_free_data]
+            items = _bytes_list(context_free_data)
             cfd_digest = hashlib.sha256(_pack_bytes_list(items)).digest()
         else:
             cfd_digest = _ZERO_DIGEST
@@ -479,7 +491,7 @@ class SignedTransaction(msgspec.Struct, frozen=True):
     def from_bytes(cls, data: bytes | bytearray | memoryview) -> Self:
         data = _binary(data)
         transaction, pos = Transaction.from_abi(data)
-        signatures, pos = _read_list(data, pos, Signature.from_abi)
+        signatures, pos = read_list(data, pos, Signature.from_abi, MIN_SIGNATURE, "signatures")
         context_free_data, pos = _read_bytes_list(data, pos)
         if pos != len(data):
             raise DecodeError(f"{len(data) - pos} trailing bytes after the signed transaction")
@@ -508,6 +520,12 @@ class SignedTransaction(msgspec.Struct, frozen=True):
         return value
 
 
+def _compression(value: object) -> CompressionType:
+    if isinstance(value, int) and not isinstance(value, bool) and value in (0, 1):
+        return CompressionType(value)
+    raise InvalidTransaction(f"compression must be 0 (none) or 1 (zlib), not {shown(value)}")
+
+
 def _inflate(data: bytes, what: str) -> bytes:
     inflater = zlib.decompressobj()
     try:
@@ -530,13 +548,7 @@ class PackedTransaction(msgspec.Struct, frozen=True):
     packed_trx: bytes
 
     def __post_init__(self) -> None:
-        try:
-            compression = CompressionType(self.compression)
-        except ValueError:
-            raise InvalidTransaction(
-                f"compression must be 0 (none) or 1 (zlib), not {self.compression!r}"
-            ) from None
-        force_setattr(self, "compression", compression)
+        force_setattr(self, "compression", _compression(self.compression))
         if type(self.signatures) is not list or not all(
             type(s) is Signature for s in self.signatures
         ):
@@ -554,20 +566,24 @@ class PackedTransaction(msgspec.Struct, frozen=True):
     ) -> Self:
         """Pack ``signed``; with ZLIB both parts are deflated with a zlib header, as nodes
         expect for ``compression: 1``."""
+        if not isinstance(signed, SignedTransaction):
+            raise InvalidTransaction(
+                f"from_signed packs a SignedTransaction, not {type(signed).__name__}"
+            )
+        compression = _compression(compression)
         packed_trx = signed.transaction.to_bytes()
         packed_cfd = _pack_bytes_list(signed.context_free_data)
         if compression == CompressionType.ZLIB:
             packed_trx = zlib.compress(packed_trx)
             packed_cfd = zlib.compress(packed_cfd)
-        return cls(list(signed.signatures), CompressionType(compression), packed_cfd, packed_trx)
+        return cls(list(signed.signatures), compression, packed_cfd, packed_trx)
 
     def unpack(self) -> SignedTransaction:
         """The signed transaction inside (inflating zlib data, at most 8 MiB)."""
-        packed_trx, packed_cfd = self.packed_trx, self.packed_context_free_data
-        if self.compression == CompressionType.ZLIB:
-            packed_trx = _inflate(packed_trx, "packed_trx")
-            packed_cfd = _inflate(packed_cfd, "packed_context_free_data") if packed_cfd else b""
-        transaction = Transaction.from_bytes(packed_trx)
+        packed_cfd = self.packed_context_free_data
+        if self.compression == CompressionType.ZLIB and packed_cfd:
+            packed_cfd = _inflate(packed_cfd, "packed_context_free_data")
+        transaction = Transaction.from_bytes(self._transaction_bytes())
         context_free_data: list[bytes] = []
         if packed_cfd:
             context_free_data, end = _read_bytes_list(packed_cfd, 0)
@@ -575,10 +591,25 @@ class PackedTransaction(msgspec.Struct, frozen=True):
                 raise DecodeError("trailing bytes after packed_context_free_data")
         return SignedTransaction(transaction, list(self.signatures), context_free_data)
 
+    def _transaction_bytes(self) -> bytes:
+        """``packed_trx``, inflated if it is compressed."""
+        if self.compression == CompressionType.ZLIB:
+            return _inflate(self.packed_trx, "packed_trx")
+        return self.packed_trx
+
     @property
     def id(self) -> Checksum256:
-        """The id of the transaction inside."""
-        return self.unpack().transaction.id
+        """The id of the transaction inside: sha256 of its packed bytes.
+
+        The bytes are checked to be one whole transaction, as ``unpack`` checks them, but no
+        action is built, so the id of a hostile transaction of hundreds of thousands of
+        actions costs milliseconds rather than seconds and hundreds of MB.
+        """
+        packed_trx = self._transaction_bytes()
+        end = transaction_end(packed_trx)
+        if end != len(packed_trx):
+            raise DecodeError(f"{len(packed_trx) - end} trailing bytes after the transaction")
+        return Checksum256.hash(packed_trx)
 
     @classmethod
     def from_json(cls, value: object) -> Self:

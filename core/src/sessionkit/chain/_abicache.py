@@ -11,7 +11,7 @@ from sessionkit.antelope import ABI, Name
 from sessionkit.errors import (
     ABIError,
     ABINotFoundError,
-    ChainAPIError,
+    AccountNotFound,
     InvalidName,
     MalformedResponseError,
     SessionKitError,
@@ -109,9 +109,7 @@ class ABICache:
     async def _download(self, key: str) -> ABI:
         try:
             response = await self.client.get_raw_abi(key)
-        except ChainAPIError as exc:
-            if exc.name != "account_query_exception":
-                raise
+        except AccountNotFound as exc:
             raise ABINotFoundError(f"ABI for {key} could not be loaded: no such account") from exc
         if not response.abi:
             raise ABINotFoundError(
@@ -140,7 +138,7 @@ class ABICache:
         if isinstance(abi, ABI):
             new = abi
         elif isinstance(abi, str | bytes):
-            new = ABI.from_json(abi)
+            new = _abi_from_text(abi)
         elif isinstance(abi, Mapping):
             new = ABI.from_json(dict(abi))
         else:
@@ -159,6 +157,16 @@ class ABICache:
         key = str(Name(account))
         self._abis.pop(key, None)
         self._fetches.pop(key, None)
+
+
+def _abi_from_text(text: str | bytes) -> ABI:
+    try:
+        return ABI.from_json(text)
+    except UnicodeError:
+        raise ABIError(
+            "the ABI JSON is not valid text (invalid UTF-8 or a lone surrogate); give the "
+            "ABI's JSON as read from its file, or as a dict"
+        ) from None
 
 
 def merge_abis(existing: ABI, new: ABI) -> ABI:

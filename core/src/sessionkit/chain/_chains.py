@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sessionkit.antelope import Checksum256, Name, Symbol
-from sessionkit.chain._failover import check_url
+from sessionkit.chain._urls import check_url
 from sessionkit.errors import InvalidValue
 
 if TYPE_CHECKING:
@@ -175,12 +175,19 @@ class ChainDefinition(_Frozen):
         *,
         timeout: float | httpx.Timeout | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_response_size: int | None = None,
     ) -> APIClient:
-        """A new ``APIClient`` over this chain's URLs (close it when done)."""
-        from sessionkit.chain._client import DEFAULT_TIMEOUT, APIClient
+        """A new ``APIClient`` over this chain's URLs (close it when done); options left as
+        None take the client's defaults."""
+        from sessionkit.chain._client import DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, APIClient
 
         return APIClient(
-            self.urls, timeout=DEFAULT_TIMEOUT if timeout is None else timeout, transport=transport
+            self.urls,
+            timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+            transport=transport,
+            max_response_size=(
+                DEFAULT_MAX_RESPONSE_SIZE if max_response_size is None else max_response_size
+            ),
         )
 
     @classmethod

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import binascii
 import math
+from collections.abc import Iterable
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
@@ -21,7 +23,8 @@ from sessionkit.antelope import (
     SignedTransaction,
 )
 from sessionkit.chain import _json
-from sessionkit.chain._failover import Endpoints, display_url
+from sessionkit.chain._errors import account_not_found
+from sessionkit.chain._failover import Endpoints
 from sessionkit.chain._responses import (
     AccountsByAuthorizersResponse,
     GetAbiResponse,
@@ -36,7 +39,9 @@ from sessionkit.chain._responses import (
     Response,
     SendTransactionResponse,
 )
+from sessionkit.chain._urls import display_url
 from sessionkit.errors import (
+    ChainAPIError,
     ChainConnectionError,
     InvalidValue,
     MalformedResponseError,
@@ -44,7 +49,7 @@ from sessionkit.errors import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterator, Sequence
     from types import TracebackType
     from typing import TypeAlias
 
@@ -63,6 +68,11 @@ BROADCAST_PATHS = frozenset(
 )
 
 DEFAULT_TIMEOUT = 10.0
+
+#: Bytes an answer may have, as sent and once decompressed (16 MiB): far above the usual chain
+#: API answers (``get_info`` is under 2 KB, an ABI tens of KB), and low enough that a hostile
+#: node cannot exhaust memory with a huge or highly compressed body.
+DEFAULT_MAX_RESPONSE_SIZE = 16 * 1024 * 1024
 
 
 class _RawAbi(msgspec.Struct, frozen=True):
@@ -88,8 +98,11 @@ class APIClient:
     because the transaction may have been accepted. A chain error body always raises
     ``ChainAPIError`` at once. Requests start at the URL that last answered. ``timeout``
     (seconds, or an ``httpx.Timeout`` whose longest limit is then the bound) bounds each
-    attempt as a whole, from connecting to the last byte of the answer; ``transport``
-    replaces the network (tests, proxies). docs/chain.md has the full rules.
+    attempt as a whole, from connecting to the last byte of the answer.
+    ``max_response_size`` (bytes) bounds an answer as sent and once decompressed: a larger
+    one raises ``ResponseTooLarge`` without being read further. ``transport`` replaces the
+    network (tests, proxies); ``http_client`` shares an existing ``httpx.AsyncClient`` (the
+    caller closes it). docs/chain.md has the full rules.
 
     Use ``async with APIClient(url) as client:`` or call ``await client.aclose()``.
     """
@@ -100,9 +113,22 @@ class APIClient:
         *,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+        http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        self._endpoints = Endpoints(url, attempt_timeout(_checked_timeout(timeout)))
-        self._http = httpx.AsyncClient(timeout=timeout, transport=transport)
+        self._endpoints = Endpoints(
+            url,
+            attempt_timeout(_checked_timeout(timeout)),
+            _checked_size(max_response_size),
+        )
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise InvalidValue(
+                f"http_client must be an httpx.AsyncClient, not {type(http_client).__name__}"
+            )
+        if http_client is not None and transport is not None:
+            raise InvalidValue("give transport= or http_client=, not both")
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(timeout=timeout, transport=transport)
 
     def __repr__(self) -> str:
         return f"APIClient({[display_url(u) for u in self._endpoints.urls]!r})"
@@ -111,6 +137,11 @@ class APIClient:
     def urls(self) -> tuple[str, ...]:
         """The base URLs, in failover order."""
         return self._endpoints.urls
+
+    @property
+    def max_response_size(self) -> int:
+        """The largest answer accepted, in bytes (as sent and once decompressed)."""
+        return self._endpoints.max_response_size
 
     async def __aenter__(self) -> Self:
         return self
@@ -123,9 +154,15 @@ class APIClient:
     ) -> None:
         await self.aclose()
 
+    @property
+    def http_client(self) -> httpx.AsyncClient:
+        """The httpx client requests go through (given as ``http_client=``, or its own)."""
+        return self._http
+
     async def aclose(self) -> None:
-        """Close the pooled connections."""
-        await self._http.aclose()
+        """Close the pooled connections (an ``http_client`` given by the caller stays open)."""
+        if self._owns_http:
+            await self._http.aclose()
 
     # -- generic -----------------------------------------------------------------------------
 
@@ -140,11 +177,10 @@ class APIClient:
         path = _normal_path(path)
         if idempotent is None:
             idempotent = path not in BROADCAST_PATHS
+        elif not isinstance(idempotent, bool):
+            raise InvalidValue(f"idempotent is True, False or None, not {idempotent!r}")
         content, url = await self._post(path, body, idempotent=idempotent)
-        try:
-            return msgspec.json.decode(content)
-        except msgspec.DecodeError as exc:
-            raise MalformedResponseError(f"{url} answered with invalid JSON: {exc}") from exc
+        return _json.loads(content, url)
 
     async def _post(self, path: str, body: object | None, *, idempotent: bool) -> tuple[bytes, str]:
         if self._http.is_closed:
@@ -179,10 +215,12 @@ class APIClient:
         )
 
     async def get_account(self, name: Name | str) -> GetAccountResponse:
-        """An account's permissions and resources."""
-        return await self._typed(
-            "/v1/chain/get_account", {"account_name": Name(name)}, GetAccountResponse
-        )
+        """An account's permissions and resources (``AccountNotFound`` if there is none)."""
+        account = Name(name)
+        with _lookup_of(account):
+            return await self._typed(
+                "/v1/chain/get_account", {"account_name": account}, GetAccountResponse
+            )
 
     async def get_accounts_by_authorizers(
         self,
@@ -191,8 +229,8 @@ class APIClient:
     ) -> AccountsByAuthorizersResponse:
         """Permissions that the given keys or accounts (``"alice"`` / ``alice@active``) satisfy."""
         body = {
-            "accounts": [_authorizer(a) for a in accounts],
-            "keys": [k if isinstance(k, PublicKey) else PublicKey.from_string(k) for k in keys],
+            "accounts": [_authorizer(a) for a in _listed(accounts, "accounts", "'alice'")],
+            "keys": _public_keys(keys, "keys"),
         }
         return await self._typed(
             "/v1/chain/get_accounts_by_authorizers", body, AccountsByAuthorizersResponse
@@ -200,9 +238,11 @@ class APIClient:
 
     async def get_abi(self, account: Name | str) -> GetAbiResponse:
         """The contract ABI as the node renders it in JSON (``abi`` is None without a contract)."""
-        content, url = await self._post(
-            "/v1/chain/get_abi", {"account_name": Name(account)}, idempotent=True
-        )
+        name = Name(account)
+        with _lookup_of(name):
+            content, url = await self._post(
+                "/v1/chain/get_abi", {"account_name": name}, idempotent=True
+            )
         raw = _json.decode(_JsonAbi, content, url)
         abi_json = bytes(raw.abi)
         if abi_json.strip() == b"null":
@@ -215,9 +255,11 @@ class APIClient:
 
     async def get_raw_abi(self, account: Name | str) -> GetRawAbiResponse:
         """The contract ABI in binary (``abi`` is empty bytes without a contract)."""
-        content, url = await self._post(
-            "/v1/chain/get_raw_abi", {"account_name": Name(account)}, idempotent=True
-        )
+        name = Name(account)
+        with _lookup_of(name):
+            content, url = await self._post(
+                "/v1/chain/get_raw_abi", {"account_name": name}, idempotent=True
+            )
         raw = _json.decode(_RawAbi, content, url)
         try:
             abi = _base64(raw.abi)
@@ -244,13 +286,13 @@ class APIClient:
     ) -> GetTableRowsResponse:
         """Rows of a contract table (``scope`` defaults to ``code``); JSON rows by default."""
         body: dict[str, Any] = {
-            "json": json,
+            "json": _flag(json, "json"),
             "code": Name(code),
             "table": Name(table),
             "scope": str(code if scope is None else scope),
-            "limit": limit,
-            "reverse": reverse,
-            "show_payer": show_payer,
+            "limit": _row_limit(limit),
+            "reverse": _flag(reverse, "reverse"),
+            "show_payer": _flag(show_payer, "show_payer"),
         }
         optional = {
             "lower_bound": lower_bound,
@@ -277,9 +319,7 @@ class APIClient:
         """Which of ``available_keys`` must sign ``transaction`` (a ``Transaction`` or its JSON)."""
         body = {
             "transaction": transaction,
-            "available_keys": [
-                k if isinstance(k, PublicKey) else PublicKey.from_string(k) for k in available_keys
-            ],
+            "available_keys": _public_keys(available_keys, "available_keys"),
         }
         response = await self._typed("/v1/chain/get_required_keys", body, GetRequiredKeysResponse)
         return response.required_keys
@@ -367,8 +407,28 @@ def attempt_timeout(timeout: float | httpx.Timeout) -> float | None:
     return float(timeout)
 
 
+def _checked_size(size: object) -> int:
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise InvalidValue(f"max_response_size is a positive number of bytes, not {size!r}")
+    return size
+
+
+@contextmanager
+def _lookup_of(account: Name) -> Iterator[None]:
+    """Turn the node's failure to find ``account`` into ``AccountNotFound``, however worded."""
+    try:
+        yield
+    except ChainAPIError as exc:
+        found = account_not_found(exc, str(account))
+        if found is exc:
+            raise
+        raise found from exc
+
+
 def _normal_path(path: str) -> str:
-    if not path or "://" in path:
+    if not isinstance(path, str):
+        raise InvalidValue(f"an API path is a string like /v1/chain/get_info, not {path!r}")
+    if not path or "://" in path or not (path.isascii() and path.isprintable()):
         raise InvalidValue(f"expected an API path like /v1/chain/get_info, got {path!r}")
     return path if path.startswith("/") else "/" + path
 
@@ -376,8 +436,36 @@ def _normal_path(path: str) -> str:
 def _encode(body: object) -> bytes:
     try:
         return _json.encode(body)
-    except (TypeError, NotImplementedError, msgspec.EncodeError) as exc:
+    except (TypeError, NotImplementedError, msgspec.EncodeError, UnicodeEncodeError) as exc:
         raise InvalidValue(f"cannot send this request body as JSON: {exc}") from exc
+
+
+def _listed(values: object, what: str, example: str) -> list[Any]:
+    """``values`` as a list; a lone string or a non-iterable is a mistake worth naming."""
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise InvalidValue(
+            f"{what} is a list, e.g. {what}=[{example}], not {type(values).__name__}"
+        )
+    return list(values)
+
+
+def _public_keys(keys: object, what: str) -> list[PublicKey]:
+    return [
+        k if isinstance(k, PublicKey) else PublicKey.from_string(k)
+        for k in _listed(keys, what, "'PUB_K1_...'")
+    ]
+
+
+def _flag(value: object, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidValue(f"{what} is True or False, not {value!r}")
+    return value
+
+
+def _row_limit(limit: object) -> int:
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit < 2**32:
+        raise InvalidValue(f"limit is a number of rows from 0 to 2**32 - 1, not {limit!r}")
+    return limit
 
 
 def _block_ref(block: int | str | Checksum256) -> int | str:

@@ -9,7 +9,8 @@ it elsewhere. A chain error body (the node's own verdict) is raised at once in b
 
 Each attempt, from connecting to the last byte of the answer, is bounded as a whole: httpx's
 own timeouts apply to each phase or read, so a node trickling its answer would never end.
-Running out of that time counts as a read timeout.
+Running out of that time counts as a read timeout. The answer is read within a size limit
+(see ``_body``); an answer past it is refused at once, whatever the URL.
 """
 
 from __future__ import annotations
@@ -19,28 +20,38 @@ from typing import TYPE_CHECKING
 import anyio
 import httpx
 
+from sessionkit.chain._body import ACCEPT_ENCODING, read_body
 from sessionkit.chain._errors import chain_error, http_error
+from sessionkit.chain._urls import check_url, display_url
 from sessionkit.errors import (
     ChainConnectionError,
     ChainError,
     ChainTimeoutError,
     InvalidValue,
-    MalformedResponseError,
 )
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-_HEADERS = {"content-type": "application/json", "accept": "application/json"}
+_HEADERS = {
+    "content-type": "application/json",
+    "accept": "application/json",
+    "accept-encoding": ACCEPT_ENCODING,
+}
 _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 class Endpoints:
     """The ordered base URLs of one chain; requests start at the last one that answered."""
 
-    __slots__ = ("_preferred", "_shown", "attempt_timeout", "urls")
+    __slots__ = ("_preferred", "_shown", "attempt_timeout", "max_response_size", "urls")
 
-    def __init__(self, urls: str | Sequence[str], attempt_timeout: float | None = None) -> None:
+    def __init__(
+        self,
+        urls: str | Sequence[str],
+        attempt_timeout: float | None,
+        max_response_size: int,
+    ) -> None:
         if isinstance(urls, str):
             given = [urls]
         elif isinstance(urls, list | tuple):
@@ -59,6 +70,8 @@ class Endpoints:
         self._preferred = 0
         #: Seconds one attempt may take in all (None: only httpx's own timeouts apply).
         self.attempt_timeout = attempt_timeout
+        #: Bytes an answer may have, as sent and decompressed.
+        self.max_response_size = max_response_size
 
     async def post(
         self, http: httpx.AsyncClient, path: str, payload: bytes, *, idempotent: bool
@@ -73,7 +86,7 @@ class Endpoints:
             shown = self._shown[index] + path
             try:
                 with anyio.fail_after(self.attempt_timeout):
-                    response = await http.post(url, content=payload, headers=_HEADERS)
+                    response, content = await self._exchange(http, url, shown, payload)
             except TimeoutError:
                 late = ChainTimeoutError(
                     f"{shown} did not answer within {self.attempt_timeout:g} s"
@@ -94,7 +107,6 @@ class Endpoints:
                 failures.append(failure)
                 continue
             status = response.status_code
-            content = response.content
             if 200 <= status < 300:
                 self._preferred = index
                 return content, shown
@@ -107,43 +119,26 @@ class Endpoints:
             failures.append(failure)
         raise _exhausted(failures)
 
-
-def check_url(url: object) -> str:
-    """``url`` if it is an http(s) URL with a host; `InvalidValue` saying what to give otherwise."""
-    if not isinstance(url, str):
-        raise InvalidValue(
-            f"a chain API URL is a string such as 'https://host:port', not {type(url).__name__}"
-        )
-    try:
-        parsed = httpx.URL(url)
-    except httpx.InvalidURL as exc:
-        raise InvalidValue(f"not a chain API URL: {display_url(url)!r} ({exc})") from None
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise InvalidValue(f"not a chain API URL: {display_url(url)!r}; use http(s)://host[:port]")
-    return url
+    async def _exchange(
+        self, http: httpx.AsyncClient, url: str, shown: str, payload: bytes
+    ) -> tuple[httpx.Response, bytes]:
+        """One request and its whole answer, read within ``max_response_size``."""
+        request = http.build_request("POST", url, content=payload, headers=_HEADERS)
+        response = await http.send(request, stream=True)
+        try:
+            return response, await read_body(response, self.max_response_size, shown)
+        finally:
+            await response.aclose()
 
 
 def _base_url(url: object) -> str:
     return check_url(url).rstrip("/")
 
 
-def display_url(url: str) -> str:
-    """``url`` without any user:password part, for messages."""
-    try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError):
-        return "<invalid url>"
-    if parsed.userinfo:
-        return str(parsed.copy_with(username=None, password=None))
-    return url
-
-
 def _transport_failure(where: str, exc: httpx.HTTPError) -> ChainError:
     failure: ChainError
     if isinstance(exc, httpx.TimeoutException):
         failure = ChainTimeoutError(f"{where} did not answer in time ({type(exc).__name__})")
-    elif isinstance(exc, httpx.DecodingError):
-        failure = MalformedResponseError(f"{where} sent a body that does not decode: {exc}")
     else:
         reason = str(exc) or type(exc).__name__
         failure = ChainConnectionError(f"could not reach {where}: {reason}")

@@ -59,12 +59,35 @@ def decoder(kind: Any) -> msgspec.json.Decoder[Any]:
     return msgspec.json.Decoder(kind, dec_hook=dec_hook, strict=False)
 
 
+#: What decoding hostile bytes can raise besides msgspec's own errors: invalid UTF-8 inside a
+#: string, and nesting deeper than Python's recursion limit.
+_DECODE_FAILURES = (msgspec.DecodeError, UnicodeDecodeError, RecursionError)
+#: Characters of a decoder's complaint kept in a message (it may quote the hostile value).
+_REASON_LIMIT = 300
+
+
 def decode(kind: type[T], content: bytes, url: str) -> T:
     """Decode a node's answer into ``kind``; anything unexpected is a MalformedResponseError."""
     key: Any = kind
     try:
         return cast("T", decoder(key).decode(content))
-    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+    except _DECODE_FAILURES as exc:
         raise MalformedResponseError(
-            f"{url} answered something that is not a valid {kind.__name__}: {exc}"
+            f"{url} answered something that is not a valid {kind.__name__}: {_reason(exc)}"
         ) from exc
+
+
+def loads(content: bytes, url: str) -> Any:
+    """A node's answer as plain JSON values; invalid JSON is a MalformedResponseError."""
+    try:
+        return msgspec.json.decode(content)
+    except _DECODE_FAILURES as exc:
+        raise MalformedResponseError(f"{url} answered with invalid JSON: {_reason(exc)}") from exc
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "text that is not valid UTF-8"
+    if isinstance(exc, RecursionError):
+        return "JSON nested too deeply"
+    return str(exc)[:_REASON_LIMIT]

@@ -5,6 +5,9 @@ cache dir, created on first use), bootstraps it with SessionKit's own signing an
 (protocol features, ``eosio.bios``, ``eosio.token`` with ``SYS``, funded test accounts) and
 stops it without leaving a process or a directory behind.
 
+``start_detached`` / ``detached_status`` / ``stop_detached`` run one node in the background,
+remembered by a state file, as ``sessionkit devnet start | status | stop`` do.
+
 The test accounts' keys are PUBLISHED TEST KEYS (see ``sessionkit.devnet._accounts``): anyone
 can recompute them, so they are for this local devnet only.
 
@@ -21,6 +24,16 @@ from sessionkit.errors import DevnetError, DevnetUnavailable
 if TYPE_CHECKING:
     from sessionkit.devnet._accounts import PUBLISHED_KEYS_WARNING, DevnetAccount
     from sessionkit.devnet._bootstrap import TEST_BALANCE, TOKEN_SUPPLY
+    from sessionkit.devnet._detached import (
+        STATE_DIR_ENV_VAR,
+        DetachedDevnet,
+        DetachedPhase,
+        DetachedStatus,
+        default_state_file,
+        detached_status,
+        start_detached,
+        stop_detached,
+    )
     from sessionkit.devnet._devnet import Devnet
     from sessionkit.devnet._venv import NodeEnvironment, ensure_environment
 
@@ -32,6 +45,14 @@ _EXPORTS: dict[str, str] = {
     "TOKEN_SUPPLY": "_bootstrap",
     "NodeEnvironment": "_venv",
     "ensure_environment": "_venv",
+    "DetachedDevnet": "_detached",
+    "DetachedPhase": "_detached",
+    "DetachedStatus": "_detached",
+    "STATE_DIR_ENV_VAR": "_detached",
+    "default_state_file": "_detached",
+    "detached_status": "_detached",
+    "start_detached": "_detached",
+    "stop_detached": "_detached",
 }
 
 __all__ = [
@@ -41,6 +62,14 @@ __all__ = [
     "DevnetUnavailable",
     "NodeEnvironment",
     "ensure_environment",
+    "start_detached",
+    "detached_status",
+    "stop_detached",
+    "DetachedDevnet",
+    "DetachedStatus",
+    "DetachedPhase",
+    "default_state_file",
+    "STATE_DIR_ENV_VAR",
     "PUBLISHED_KEYS_WARNING",
     "TEST_BALANCE",
     "TOKEN_SUPPLY",

@@ -26,6 +26,7 @@ __all__ = [
     "PUBLISHED_KEYS_WARNING",
     "DevnetAccount",
     "extra_permissions",
+    "permission_table",
     "producer_account",
     "default_accounts",
     "published_key",
@@ -112,3 +113,16 @@ def default_accounts() -> dict[str, DevnetAccount]:
 def extra_permissions() -> dict[str, DevnetAccount]:
     """Named permissions beyond ``owner``/``active``, keyed ``"name@permission"``."""
     return {"erin@transfer": _single("erin", "transfer")}
+
+
+def permission_table(
+    producer: DevnetAccount,
+    accounts: dict[str, DevnetAccount],
+    extras: dict[str, DevnetAccount],
+) -> dict[str, DevnetAccount]:
+    """Every test permission keyed ``"name@permission"``, the producer's first."""
+    return {
+        "eosio@active": producer,
+        **{f"{name}@active": account for name, account in accounts.items()},
+        **extras,
+    }

@@ -20,10 +20,11 @@ from sessionkit.devnet._accounts import (
     DevnetAccount,
     default_accounts,
     extra_permissions,
+    permission_table,
     producer_account,
 )
 from sessionkit.devnet._bootstrap import TOKEN_CONTRACT, TOKEN_SYMBOL, bootstrap
-from sessionkit.devnet._node import NodeProcess
+from sessionkit.devnet._node import LaunchRecord, NodeProcess
 from sessionkit.devnet._venv import Progress, ensure_environment, print_progress
 from sessionkit.errors import ChainError, DevnetError
 
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from sessionkit.chain import APIClient
     from sessionkit.devnet._venv import NodeEnvironment
 
-__all__ = ["Devnet"]
+__all__ = ["Devnet", "event_loop_running"]
 
 _READY_TIMEOUT_S = 30.0
 _LAUNCH_ATTEMPTS = 3
@@ -60,6 +61,7 @@ class Devnet:
         stop_timeout: float = 10.0,
         environment_root: Path | str | None = None,
         detached: bool = False,
+        record: LaunchRecord | None = None,
     ) -> None:
         """Configure (nothing starts yet).
 
@@ -67,22 +69,24 @@ class Devnet:
             progress: receives one-line progress messages (None: silent).
             stop_timeout: seconds between SIGTERM and SIGKILL when stopping.
             environment_root: where node environments live (default: the user cache dir).
-            detached: keep the node running after this process exits (``sessionkit devnet``).
+            detached: keep the node running after this process exits; use `start_detached`,
+                which records such a node in a state file, rather than this.
+            record: told of each node's directory before it launches and of its pids after
+                (how `start_detached` keeps its state file).
         """
         self._progress = progress
         self._stop_timeout = stop_timeout
         self._environment_root = None if environment_root is None else Path(environment_root)
         self._detached = detached
+        self._record = record
         self._node: NodeProcess | None = None
         self._chain_id: Checksum256 | None = None
         self.producer = producer_account()
         self.accounts: dict[str, DevnetAccount] = default_accounts()
         self._extra_permissions = extra_permissions()
-        self.permissions: dict[str, DevnetAccount] = {
-            "eosio@active": self.producer,
-            **{f"{name}@active": account for name, account in self.accounts.items()},
-            **self._extra_permissions,
-        }
+        self.permissions: dict[str, DevnetAccount] = permission_table(
+            self.producer, self.accounts, self._extra_permissions
+        )
         self.token_contract = Name(TOKEN_CONTRACT)
         self.token_symbol = Symbol.from_string(TOKEN_SYMBOL)
         #: Seconds from launching the node to bootstrapped (venv creation not included).
@@ -139,7 +143,7 @@ class Devnet:
 
         In async code use ``await devnet.astart()`` (or ``async with``) instead.
         """
-        if _event_loop_running():
+        if event_loop_running():
             raise DevnetError(
                 "Devnet.start() blocks and cannot run inside an event loop: in async code use "
                 "'await devnet.astart()' or 'async with Devnet() as devnet:'"
@@ -188,7 +192,7 @@ class Devnet:
             await anyio.to_thread.run_sync(self.stop)
 
     def forget(self) -> None:
-        """Leave a detached node running and drop this object's handle on it (CLI use)."""
+        """Leave a detached node running and drop this object's handle on it."""
         self._node = None
 
     @classmethod
@@ -230,7 +234,9 @@ class Devnet:
         return ensure_environment(self._environment_root, progress=self._progress)
 
     def _launch(self, env: NodeEnvironment) -> NodeProcess:
-        return NodeProcess.launch(env, detached=self._detached, stop_timeout=self._stop_timeout)
+        return NodeProcess.launch(
+            env, detached=self._detached, stop_timeout=self._stop_timeout, record=self._record
+        )
 
     async def _bring_up(self, node: NodeProcess, env: NodeEnvironment) -> Checksum256:
         from sessionkit.chain import APIClient
@@ -248,7 +254,7 @@ class Devnet:
         return chain_id
 
 
-def _event_loop_running() -> bool:
+def event_loop_running() -> bool:
     """True when called from code an asyncio or trio event loop is running in this thread."""
     try:
         asyncio.get_running_loop()

@@ -2,6 +2,8 @@
 
 The node process is owned by a small supervisor process (``_supervisor.py``) that deletes the
 node and its directory when its owner stops it, exits or is killed; see that module for how.
+A node directory identifies its processes: the supervisor names it in its command line and the
+node runs inside it, so `node_processes` finds both from the directory alone.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from sessionkit.errors import DevnetError
 
@@ -27,17 +29,21 @@ if TYPE_CHECKING:
     from sessionkit.devnet._venv import NodeEnvironment
 
 __all__ = [
+    "NODE_DIRECTORY_PREFIX",
+    "LaunchRecord",
     "NodePorts",
     "NodeProcess",
+    "NodeProcesses",
     "check_node_directory",
     "free_ports",
+    "node_processes",
     "process_alive",
-    "stop_detached",
-    "supervisor_running",
+    "process_started",
+    "stop_directory",
 ]
 
 _SUPERVISOR = Path(__file__).with_name("_supervisor.py")
-_PREFIX = "sessionkit-devnet-"
+NODE_DIRECTORY_PREFIX = "sessionkit-devnet-"
 _CONFIG = "config.yaml"
 _LOG = "node.log"
 _LAUNCH_TIMEOUT_S = 15.0
@@ -73,6 +79,62 @@ def process_alive(pid: int) -> bool:
         return False
     state = stat.rsplit(")", 1)[-1].split()[0]
     return state not in ("Z", "X")
+
+
+def process_started(pid: int) -> int | None:
+    """When ``pid`` started (clock ticks since boot), None if it is not running.
+
+    A pid and its start time name one process for good: a reused pid has another start time.
+    """
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[-1].split()
+    if fields[0] in ("Z", "X"):
+        return None
+    return int(fields[19])
+
+
+@dataclass(frozen=True, slots=True)
+class NodeProcesses:
+    """The live processes of one node directory: its supervisor(s) and those running inside it."""
+
+    supervisors: tuple[int, ...]
+    nodes: tuple[int, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.supervisors or self.nodes)
+
+
+def node_processes(directory: Path) -> NodeProcesses:
+    """Every process of this user that belongs to the node ``directory`` (found through /proc)."""
+    names = _names(directory)
+    supervisors: list[int] = []
+    nodes: list[int] = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        pid = int(entry.name)
+        if _supervises(pid, names) and process_alive(pid):
+            supervisors.append(pid)
+        elif _cwd(pid) in names:
+            nodes.append(pid)
+    return NodeProcesses(tuple(supervisors), tuple(nodes))
+
+
+class LaunchRecord(Protocol):
+    """Told where a node will run before any process starts, then its process ids.
+
+    A detached node outlives the process that launched it, so it is recorded first: whatever
+    happens later, the record names a directory through which its processes can be found.
+    """
+
+    def prepared(self, directory: Path, ports: NodePorts) -> None:
+        """The node's directory and ports exist; nothing runs yet."""
+
+    def launched(self, node: NodeProcess) -> None:
+        """The supervisor and the node run (the node is not answering yet)."""
 
 
 def node_config(directory: Path, ports: NodePorts) -> str:
@@ -132,17 +194,25 @@ class NodeProcess:
 
     @classmethod
     def launch(
-        cls, env: NodeEnvironment, *, detached: bool = False, stop_timeout: float = 10.0
+        cls,
+        env: NodeEnvironment,
+        *,
+        detached: bool = False,
+        stop_timeout: float = 10.0,
+        record: LaunchRecord | None = None,
     ) -> NodeProcess:
         """Start a node under a supervisor; returns once the node process exists (not ready).
 
-        ``detached`` nodes outlive this process (``sessionkit devnet start``); attached ones are
+        ``detached`` nodes outlive this process (``start_detached``); attached ones are
         removed, with their directory, as soon as this process stops them, exits or dies.
+        ``record`` hears of the directory before any process starts and of the pids after.
         """
-        directory = Path(tempfile.mkdtemp(prefix=_PREFIX))
+        directory = Path(tempfile.mkdtemp(prefix=NODE_DIRECTORY_PREFIX))
         try:
             ports = free_ports()
             (directory / _CONFIG).write_text(node_config(directory, ports))
+            if record is not None:
+                record.prepared(directory, ports)
             log = directory / _LOG
             argv = [
                 sys.executable,
@@ -171,18 +241,25 @@ class NodeProcess:
             shutil.rmtree(directory, ignore_errors=True)
             raise
         try:
-            pid = _read_pid(supervisor, log)
+            pid, supervisor_pid = _read_pids(supervisor, log)
+            if detached:
+                supervisor.wait()  # the supervisor forked; this was its parent, gone at once
+            node = cls(
+                directory=directory,
+                ports=ports,
+                pid=pid,
+                supervisor=None if detached else supervisor,
+                supervisor_pid=supervisor_pid,
+            )
+            if record is not None:
+                record.launched(node)
         except BaseException:
+            if detached:
+                stop_directory(directory, stop_timeout)
             _end_supervisor(supervisor, stop_timeout)
             shutil.rmtree(directory, ignore_errors=True)
             raise
-        return cls(
-            directory=directory,
-            ports=ports,
-            pid=pid,
-            supervisor=None if detached else supervisor,
-            supervisor_pid=supervisor.pid,
-        )
+        return node
 
     def alive(self) -> bool:
         """True while the node process runs."""
@@ -202,7 +279,7 @@ class NodeProcess:
             _end_supervisor(self._supervisor, timeout)
             self._supervisor = None
         else:
-            stop_detached(self.supervisor_pid, self.pid, self.directory, timeout)
+            stop_directory(self.directory, timeout)
         _kill_group(self.pid)
         shutil.rmtree(self.directory, ignore_errors=True)
 
@@ -226,54 +303,57 @@ def check_node_directory(directory: Path) -> Path:
     except (OSError, RuntimeError, TypeError, ValueError):
         ours = False
         resolved, temp = Path(directory), Path(tempfile.gettempdir())
-    if not (ours and resolved.parent == temp and resolved.name.startswith(_PREFIX)):
+    named = resolved.name.startswith(NODE_DIRECTORY_PREFIX)
+    if not (ours and named and resolved.parent == temp):
         raise DevnetError(
             f"refusing to delete {str(directory)!r}: it is not a devnet node directory "
-            f"({temp}/{_PREFIX}... holding {_CONFIG}); the state file may be damaged. Stop the "
-            "node by hand if one runs, then delete the state file."
+            f"({temp}/{NODE_DIRECTORY_PREFIX}... holding {_CONFIG}); the state file may be "
+            "damaged. Stop the node by hand if one runs, then delete the state file."
         )
     return resolved
 
 
-def stop_detached(supervisor_pid: int, node_pid: int, directory: Path, timeout: float) -> None:
-    """Stop a node whose supervisor this process does not own (from the CLI's state file).
+def stop_directory(directory: Path, timeout: float) -> None:
+    """Stop every process of the node ``directory`` (see `node_processes`), then delete it.
 
-    Raises `DevnetError`, stopping and deleting nothing, unless ``directory`` passes
-    `check_node_directory`.
+    The supervisors get SIGTERM (they stop their node and delete the directory), SIGKILL after
+    ``timeout`` + 5 s; whatever still runs in the directory gets SIGKILL. Raises `DevnetError`,
+    stopping and deleting nothing, unless ``directory`` passes `check_node_directory`.
     """
     resolved = check_node_directory(directory)
-    if _is_our_supervisor(supervisor_pid, directory):
+    supervisors = node_processes(directory).supervisors
+    for pid in supervisors:
         with contextlib.suppress(ProcessLookupError):
-            os.kill(supervisor_pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout + 5.0
-        while process_alive(supervisor_pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-    if _is_our_node(node_pid, directory):
-        _kill_group(node_pid)
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout + 5.0
+    while any(process_alive(pid) for pid in supervisors) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = node_processes(directory)
+    for pid in (*left.supervisors, *left.nodes):
+        _kill_group(pid)  # a node leads its own process group, with any helper it forked
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
     shutil.rmtree(resolved, ignore_errors=True)
 
 
-def supervisor_running(pid: int, directory: Path) -> bool:
-    """True while ``pid`` is the running supervisor of the node in ``directory``."""
-    return process_alive(pid) and _is_our_supervisor(pid, directory)
+def _names(directory: Path) -> set[str]:
+    """The spellings of ``directory`` a supervisor's argv or a process's cwd may use."""
+    return {str(directory), str(Path(directory).resolve())}
 
 
-def _is_our_supervisor(pid: int, directory: Path) -> bool:
+def _supervises(pid: int, names: set[str]) -> bool:
     """Guards against pid reuse: the process must be a supervisor for this very directory."""
     argv = _cmdline(pid)
-    names = {str(directory), str(Path(directory).resolve())}
-    return (
-        any(arg.endswith(_SUPERVISOR.name) for arg in argv)
-        and "--dir" in argv[:-1]
-        and argv[argv.index("--dir") + 1] in names
-    )
-
-
-def _is_our_node(pid: int, directory: Path) -> bool:
-    try:
-        return process_alive(pid) and Path(f"/proc/{pid}/cwd").resolve() == directory.resolve()
-    except OSError:
+    if not any(arg.endswith(_SUPERVISOR.name) for arg in argv) or "--dir" not in argv[:-1]:
         return False
+    return argv[argv.index("--dir") + 1] in names
+
+
+def _cwd(pid: int) -> str | None:
+    try:
+        return os.readlink(f"/proc/{pid}/cwd")
+    except OSError:
+        return None
 
 
 def _cmdline(pid: int) -> list[str]:
@@ -289,14 +369,15 @@ def _kill_group(pgid: int) -> None:
         os.killpg(pgid, signal.SIGKILL)
 
 
-def _read_pid(supervisor: subprocess.Popen[bytes], log: Path) -> int:
-    """The node pid, from the supervisor's one line of output."""
+def _read_pids(supervisor: subprocess.Popen[bytes], log: Path) -> tuple[int, int]:
+    """The node's and the supervisor's pids, from the supervisor's one line of output."""
     assert supervisor.stdout is not None
     ready, _, _ = select.select([supervisor.stdout], [], [], _LAUNCH_TIMEOUT_S)
     line = supervisor.stdout.readline() if ready else b""
     supervisor.stdout.close()
     try:
-        return int(json.loads(line)["pid"])
+        report = json.loads(line)
+        return int(report["pid"]), int(report["supervisor"])
     except (ValueError, KeyError, TypeError):
         try:
             output = log.read_text(errors="replace")[-2000:]

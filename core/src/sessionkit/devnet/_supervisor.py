@@ -2,13 +2,15 @@
 
 Run as a script (``python -I _supervisor.py --dir DIR [--detached] -- NODE_ARGV...``), standard
 library only, so it starts in a few milliseconds. It starts the node in its own process group
-(killed with the supervisor too, through ``PR_SET_PDEATHSIG``), prints ``{"pid": N}`` on one line,
-then waits:
+(killed with the supervisor too, through ``PR_SET_PDEATHSIG``), prints
+``{"pid": NODE, "supervisor": SUPERVISOR}`` on one line, then waits:
 
 - attached (the default): until its standard input reaches end of file. The owner holds the
   other end of that pipe, so a normal stop (the owner closes it) and a crash or ``kill -9`` of
   the owner (the kernel closes it) both end here, and nothing is left behind;
-- detached (``sessionkit devnet start``): until SIGTERM/SIGINT/SIGHUP or the node exits.
+- detached (``start_detached``): until SIGTERM/SIGINT/SIGHUP or the node exits. It first forks
+  and lets its parent exit, so the launcher reaps that parent at once and the supervisor is
+  nobody's child: no zombie and no running child are left in the launcher.
 
 Stopping sends SIGTERM to the node's process group, SIGKILL after ``--stop-timeout`` seconds,
 then deletes the directory.
@@ -81,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("node", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     command = args.node[1:] if args.node[:1] == ["--"] else args.node
+    if args.detached and os.fork() > 0:
+        os._exit(0)
 
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, _on_signal)
@@ -96,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
                 start_new_session=True,
                 preexec_fn=_die_with_parent,  # noqa: PLW1509 - this process has one thread
             )
-        print(json.dumps({"pid": node.pid}), flush=True)
+        print(json.dumps({"pid": node.pid, "supervisor": os.getpid()}), flush=True)
         if args.detached:
             node.wait()
         else:

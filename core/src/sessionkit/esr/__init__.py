@@ -12,6 +12,7 @@ from sessionkit._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from sessionkit.esr._abi_defs import esr_abi
+    from sessionkit.esr._callback import CallbackPayload, ResolvedCallback, extract_signatures
     from sessionkit.esr._chains import (
         CHAIN_ALIASES,
         ChainName,
@@ -22,14 +23,8 @@ if TYPE_CHECKING:
     from sessionkit.esr._model import RequestFlags, RequestSignature
     from sessionkit.esr._parts import ChainIdLike
     from sessionkit.esr._placeholders import PLACEHOLDER_ACTOR, PLACEHOLDER_PERMISSION
-    from sessionkit.esr._request import SigningRequest
-    from sessionkit.esr._resolve import (
-        ABIProvider,
-        CallbackPayload,
-        ResolvedCallback,
-        ResolvedSigningRequest,
-        extract_signatures,
-    )
+    from sessionkit.esr._request import ResolvedSigningRequest, SigningRequest
+    from sessionkit.esr._resolve import ABIProvider, ResolveOptions
     from sessionkit.esr._uri import DEFAULT_MAX_PAYLOAD_SIZE
     from sessionkit.esr.sealed import SealedMessage, seal, unseal, unseal_text
 
@@ -38,11 +33,12 @@ _EXPORTS: dict[str, str] = {
     "RequestFlags": "_model",
     "RequestSignature": "_model",
     "ChainIdLike": "_parts",
-    "ResolvedSigningRequest": "_resolve",
-    "ResolvedCallback": "_resolve",
-    "CallbackPayload": "_resolve",
+    "ResolvedSigningRequest": "_request",
+    "ResolveOptions": "_resolve",
+    "ResolvedCallback": "_callback",
+    "CallbackPayload": "_callback",
     "ABIProvider": "_resolve",
-    "extract_signatures": "_resolve",
+    "extract_signatures": "_callback",
     "IdentityProof": "_identity",
     "verify_identity_proof": "_identity",
     "ChainName": "_chains",
@@ -71,6 +67,7 @@ __all__ = [
     "esr_abi",
     # resolving and callbacks
     "ResolvedSigningRequest",
+    "ResolveOptions",
     "ResolvedCallback",
     "CallbackPayload",
     "ABIProvider",

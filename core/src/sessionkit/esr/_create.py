@@ -1,8 +1,11 @@
 """Creating signing requests: ``SigningRequest.create`` and ``create_identity``.
 
-What the caller passes (actions, a transaction or an identity; a chain or none; flags, callback
-and info) becomes the request's data in the codec's JSON form, encoded once so the new request
-already knows its bytes.
+What the caller passes (actions, a transaction or an identity; a chain, or None for any chain;
+flags, callback and info) becomes the request's data in the codec's JSON form, encoded once so
+the new request already knows its bytes.
+
+The chain has no default: the reference falls back to the EOS mainnet, so a request meant for a
+testnet silently asked wallets to sign for mainnet.
 """
 
 from __future__ import annotations
@@ -33,6 +36,28 @@ if TYPE_CHECKING:
 __all__ = ["RequestFactory"]
 
 
+class _Required:
+    """The default of ``chain_id``: shown as ``<required>``; leaving it out is an error."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<required>"
+
+
+# Typed Any so the signature shows what a caller passes, not this marker.
+_CHAIN_REQUIRED: Any = _Required()
+
+
+def _check_chain_given(chain_id: object, method: str) -> None:
+    if chain_id is _CHAIN_REQUIRED:
+        raise InvalidSigningRequest(
+            f"SigningRequest.{method} needs chain_id=, the chain the request is for: e.g. "
+            "chain_id=Chains.Jungle4.id (from sessionkit.chain), chain_id=ChainName.EOS or a "
+            "chain id in hex; chain_id=None makes a request valid on any chain"
+        )
+
+
 class RequestFactory(RequestModel):
     """The constructors of ``SigningRequest`` that build a new request from its parts."""
 
@@ -46,7 +71,7 @@ class RequestFactory(RequestModel):
         actions: Sequence[Action | Mapping[str, Any]] | None = None,
         transaction: Transaction | Mapping[str, Any] | None = None,
         identity: Mapping[str, Any] | None = None,
-        chain_id: ChainIdLike | None = ChainName.EOS,
+        chain_id: ChainIdLike | None = _CHAIN_REQUIRED,
         chain_ids: Sequence[ChainIdLike] | None = None,
         broadcast: bool | None = None,
         callback: str | None = None,
@@ -57,13 +82,16 @@ class RequestFactory(RequestModel):
         """A new request with exactly one of ``action``, ``actions``, ``transaction`` or
         ``identity`` (``{"scope": ..., "permission": ...}``, both optional).
 
-        Action ``data`` given as a mapping is encoded with ``abis[account]``; bytes or hex are
-        taken as already encoded. ``chain_id=None`` makes a multi-chain request, limited to
-        ``chain_ids`` if given. ``broadcast`` defaults to true except for identity requests.
+        ``chain_id`` is required: an alias (``ChainName.EOS``), a chain id (``Checksum256`` or
+        hex, e.g. ``Chains.Jungle4.id``), or None for a multi-chain request, limited to
+        ``chain_ids`` if given. Action ``data`` given as a mapping is encoded with
+        ``abis[account]``; bytes or hex are taken as already encoded. ``broadcast`` defaults to
+        true except for identity requests.
         Info values: ``str`` become raw UTF-8, ``bytes`` are kept, ``bool`` is one byte, and
         value types (``Name``, ``Asset``, ``PublicKey``...) use their ABI encoding.
         Version 3 is used for multi-chain requests and identity requests with a scope.
         """
+        _check_chain_given(chain_id, "create")
         given = [x is not None for x in (action, actions, transaction, identity)]
         if sum(given) != 1:
             raise InvalidSigningRequest(
@@ -116,7 +144,7 @@ class RequestFactory(RequestModel):
             "info": info_pairs,
         }
         request = cls(version, data)
-        request._raw = request._encode_data()
+        request.to_bytes()  # encode now, so data the ABI refuses fails here and not later
         return request
 
     @classmethod
@@ -128,12 +156,17 @@ class RequestFactory(RequestModel):
         scope: Name | str | None = None,
         account: Name | str | None = None,
         permission: Name | str | None = None,
-        chain_id: ChainIdLike | None = ChainName.EOS,
+        chain_id: ChainIdLike | None = _CHAIN_REQUIRED,
         chain_ids: Sequence[ChainIdLike] | None = None,
         info: Mapping[str, object] | None = None,
     ) -> Self:
         """An identity (login) request, asking for ``account@permission`` if given (any
-        account / any permission otherwise); a ``scope`` makes it version 3."""
+        account / any permission otherwise); a ``scope`` makes it version 3.
+
+        ``chain_id`` is required as for ``create``; ``chain_id=None`` is a login on any chain
+        (limited to ``chain_ids`` if given), as WharfKit asks when the app supports several.
+        """
+        _check_chain_given(chain_id, "create_identity")
         identity: dict[str, Any] = {"scope": scope}
         if account is not None or permission is not None:
             identity["permission"] = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sessionkit.antelope import Name, Signature
+from sessionkit.antelope import Name, PrivateKey, Signature
 from sessionkit.errors import InvalidSigningRequest
 from sessionkit.esr._abi_defs import esr_abi
 from sessionkit.esr._model import RequestFlags, RequestModel, RequestSignature
@@ -20,7 +20,7 @@ from sessionkit.esr._parts import abi_map, action_json, chain_ids_bytes, info_by
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from sessionkit.antelope import ABI, Action, PrivateKey
+    from sessionkit.antelope import ABI, Action
     from sessionkit.esr._parts import ChainIdLike
 
 __all__ = ["RequestEditor"]
@@ -32,8 +32,11 @@ class RequestEditor(RequestModel):
 
     __slots__ = ()
 
-    def sign(self, private_key: PrivateKey, signer: Name | str) -> None:
-        """Attach a request signature by ``signer`` (the app's account) with ``private_key``."""
+    def sign(self, private_key: PrivateKey | str, signer: Name | str) -> None:
+        """Attach a request signature by ``signer`` (the app's account) with ``private_key``
+        (a ``PrivateKey``, or its string: ``PVT_K1_...``, ``PVT_R1_...`` or WIF)."""
+        if not isinstance(private_key, PrivateKey):
+            private_key = PrivateKey.from_string(private_key)
         signature = private_key.sign_digest(self.signature_digest)
         self.signature = RequestSignature(Name(signer), signature)
 

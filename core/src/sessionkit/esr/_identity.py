@@ -28,16 +28,21 @@ from sessionkit.errors import (
     ChainAPIError,
     IdentityProofError,
     InvalidIdentityProof,
+    InvalidSigningRequest,
     InvalidValue,
     SessionKitError,
 )
+from sessionkit.esr._callback import payload_str
+from sessionkit.esr._model import RequestModel
+from sessionkit.esr._resolve import payload_request, resolve_payload
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from sessionkit.chain import APIClient, Authority
+    from sessionkit.esr._resolve import Resolution
 
-__all__ = ["IdentityProof", "verify_identity_proof"]
+__all__ = ["IdentityProof", "identity_proof", "verify_identity_proof"]
 
 _PREFIX = "EOSIO "
 _IDENTITY = Name("identity")
@@ -139,14 +144,13 @@ class IdentityProof:
         """The proof in a wallet's answer to a version 3 identity request: the callback is
         checked as ``ResolvedSigningRequest.from_payload`` checks it (chain, signer, ``tx``),
         then ``get_identity_proof(sig)`` of the rebuilt request."""
-        from sessionkit.esr._resolve import payload_request, resolve_payload
-
         try:
-            request = payload_request(payload)
+            request = payload_request(RequestModel, payload)
             if request.identity_scope is None:
                 raise InvalidIdentityProof("the callback is not for a version 3 identity request")
-            signature = _field(payload, "sig")
-            return resolve_payload(request, payload, None).get_identity_proof(signature)
+            signature = payload_str(payload, "sig")
+            resolution = resolve_payload(request, payload, None)
+            return identity_proof(request, resolution, signature)
         except InvalidIdentityProof:
             raise
         except InvalidValue as exc:
@@ -256,11 +260,23 @@ async def verify_identity_proof(
     return parsed
 
 
-def _field(payload: Mapping[str, Any], key: str) -> str:
-    value = payload.get(key)
-    if not isinstance(value, str) or not value:
-        raise InvalidIdentityProof(f"the login callback has no {key!r}")
-    return value
+def identity_proof(
+    request: RequestModel, resolution: Resolution, signature: Signature | str
+) -> IdentityProof:
+    """The proof that ``request`` (a version 3 identity request), resolved as ``resolution``,
+    yields with ``signature``; raises ``InvalidSigningRequest`` for any other request."""
+    scope = request.identity_scope
+    if scope is None:
+        raise InvalidSigningRequest(
+            "identity proofs need a version 3 identity request (one with a scope)"
+        )
+    return IdentityProof(
+        chain_id=resolution.chain_id,
+        scope=scope,
+        expiration=resolution.transaction.expiration,
+        signer=resolution.signer,
+        signature=Signature.from_json(signature),
+    )
 
 
 def _authority_parts(

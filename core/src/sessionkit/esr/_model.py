@@ -1,8 +1,10 @@
-"""The signing request model: its data in the codec's JSON form, and read-only views of it.
+"""The signing request model: its data in the codec's JSON form, its wire forms, and
+read-only views of it.
 
-``RequestModel`` holds what a request is (version, data, optional request signature) and
-answers questions about it (chain, actions, info, flags...), computing typed values from the
-JSON when asked. ``SigningRequest`` adds creating, editing, the URI form and resolving.
+``RequestModel`` holds what a request is (version, data, optional request signature), reads and
+writes it as bytes and ``esr:`` URIs, and answers questions about it (chain, actions, info,
+flags...), computing typed values from the JSON when asked. ``SigningRequest`` adds creating,
+editing and resolving.
 """
 
 from __future__ import annotations
@@ -24,8 +26,20 @@ from sessionkit.esr._parts import (
     variant_chain_id,
 )
 from sessionkit.esr._placeholders import PLACEHOLDER_ACTOR, PLACEHOLDER_PERMISSION
+from sessionkit.esr._uri import (
+    DEFAULT_MAX_PAYLOAD_SIZE,
+    decode_payload,
+    encode_payload,
+    inflate_payload,
+)
 
-__all__ = ["RequestFlags", "RequestModel", "RequestSignature", "check_version"]
+__all__ = [
+    "RequestFlags",
+    "RequestModel",
+    "RequestSignature",
+    "check_version",
+    "unresolved_transaction",
+]
 
 
 def check_version(version: int) -> None:
@@ -103,6 +117,51 @@ class RequestModel:
         if req[0] == "identity" and req[1].get("permission") is None:
             req[1].pop("permission", None)
         return data
+
+    # -- binary and URI forms -------------------------------------------------------------
+
+    @classmethod
+    def from_uri(cls, uri: str, *, max_size: int = DEFAULT_MAX_PAYLOAD_SIZE) -> Self:
+        """Decode an ``esr:`` / ``esr://`` / ``web+esr:`` URI; raises ``InvalidSigningRequest``.
+
+        A compressed request may inflate to at most ``max_size`` bytes.
+        """
+        version, payload = decode_payload(uri, max_size=max_size)
+        return cls._from_payload(version, payload)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, *, max_size: int = DEFAULT_MAX_PAYLOAD_SIZE) -> Self:
+        """Decode the binary form (header byte + payload) that a URI carries in base64."""
+        if not data:
+            raise InvalidSigningRequest("an empty byte string is not a signing request")
+        payload = bytes(data[1:])
+        if data[0] & 0x80:
+            payload = inflate_payload(payload, max_size)
+        return cls._from_payload(data[0] & 0x7F, payload)
+
+    @classmethod
+    def _from_payload(cls, version: int, payload: bytes) -> Self:
+        check_version(version)
+        try:
+            data, pos = esr_abi(version).decode_partial("signing_request", payload)
+            signature = None
+            if pos < len(payload):
+                signature = _decode_request_signature(payload, pos)
+        except InvalidValue as exc:
+            if isinstance(exc, InvalidSigningRequest):
+                raise
+            raise InvalidSigningRequest(f"signing request data does not decode: {exc}") from exc
+        return cls(version, data, signature, _raw=payload[:pos])
+
+    def encode(self, compress: bool = True, slashes: bool = True, scheme: str = "esr") -> str:
+        """The request as a URI: ``esr://...`` (``esr:...`` without slashes), deflated when
+        that is shorter and ``compress`` is true."""
+        payload = self.to_bytes()
+        if self.signature is not None:
+            payload += self.signature.to_abi()
+        return encode_payload(
+            self._version, payload, compress=compress, slashes=slashes, scheme=scheme
+        )
 
     # -- chains ---------------------------------------------------------------------------
 
@@ -231,7 +290,7 @@ class RequestModel:
         """Whether resolving needs TAPoS values (the request does not carry them)."""
         if self.is_identity:
             return False
-        return not has_tapos(self._raw_transaction_json())
+        return not has_tapos(unresolved_transaction(self))
 
     @property
     def raw_actions(self) -> list[Action]:
@@ -241,7 +300,7 @@ class RequestModel:
     @property
     def raw_transaction(self) -> Transaction:
         """The unresolved transaction (null TAPoS header unless the request carries one)."""
-        return Transaction.from_json(self._raw_transaction_json())
+        return Transaction.from_json(unresolved_transaction(self))
 
     # -- bytes ----------------------------------------------------------------------------
 
@@ -313,8 +372,21 @@ class RequestModel:
             "data": data.hex(),
         }
 
-    def _raw_transaction_json(self) -> dict[str, Any]:
-        kind, value = self._data["req"]
-        if kind == "transaction":
-            return dict(value)
-        return null_transaction({"actions": self._raw_action_dicts()})
+
+def unresolved_transaction(request: RequestModel) -> dict[str, Any]:
+    """The transaction ``request`` asks for, in JSON form: placeholders and a null TAPoS header
+    left as they are (a shallow copy)."""
+    kind, value = request._data["req"]
+    if kind == "transaction":
+        return dict(value)
+    return null_transaction({"actions": request._raw_action_dicts()})
+
+
+def _decode_request_signature(payload: bytes, pos: int) -> RequestSignature:
+    signer, pos = Name.from_abi(payload, pos)
+    signature, pos = Signature.from_abi(payload, pos)
+    if pos != len(payload):
+        raise InvalidSigningRequest(
+            f"{len(payload) - pos} unexpected bytes after the request signature"
+        )
+    return RequestSignature(signer, signature)

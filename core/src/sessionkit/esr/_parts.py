@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sessionkit._redact import shown
 from sessionkit.antelope import ABI, Action, Checksum256, Name, PermissionLevel, Transaction
 from sessionkit.errors import ABINotFoundError, InvalidSigningRequest
 from sessionkit.esr._abi_defs import esr_abi
@@ -102,7 +103,7 @@ def _hex_data(data: object) -> str:
         try:
             return bytes.fromhex(data).hex()
         except ValueError:
-            raise InvalidSigningRequest(f"action data {data[:20]!r}... is not hex") from None
+            raise InvalidSigningRequest(f"action data {shown(data)} is not hex") from None
     raise InvalidSigningRequest(
         f"action data must be a mapping, bytes or hex, not {type(data).__name__}"
     )

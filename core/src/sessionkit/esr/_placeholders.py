@@ -4,8 +4,11 @@
 Only values whose ABI type is ``name`` are replaced: a memo string that happens to read
 ``............1`` stays as it is, as in the reference.
 
-Each ``(ABI, type)`` is compiled once into a small function; types that cannot hold a name
-compile to ``None`` so their values are skipped without being walked.
+Types are read by the codec itself (``ABI.resolve_type``), so the walk and the decoder agree on
+every alias, struct and variant, and the walk stops at the decoder's nesting limit. Each type
+gets a small resolver on first use (None for types that are no ``name``: their values are
+shared, not walked); a struct looks up its fields' resolvers on its first call, so building
+never recurses.
 """
 
 from __future__ import annotations
@@ -13,8 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from sessionkit.antelope._abi import MAX_NESTING
+from sessionkit.errors import DecodeError
+
 if TYPE_CHECKING:
-    from sessionkit.antelope import ABI
+    from sessionkit.antelope import ABI, AbiField
 
 __all__ = ["PLACEHOLDER_ACTOR", "PLACEHOLDER_PERMISSION", "resolve_placeholders"]
 
@@ -24,7 +30,7 @@ PLACEHOLDER_ACTOR = "............1"
 PLACEHOLDER_PERMISSION = "............2"
 
 _Signer = tuple[str, str]
-_Resolver = Callable[[Any, _Signer], Any]
+_Resolver = Callable[[Any, _Signer, int], Any]
 
 _MAX_CACHED_ABIS = 256
 
@@ -32,14 +38,69 @@ _MAX_CACHED_ABIS = 256
 def resolve_placeholders(abi: ABI, type_name: str, value: Any, signer: _Signer) -> Any:
     """``value`` (decoded as ``type_name`` of ``abi``) with placeholder names replaced.
 
-    ``signer`` is ``(actor, permission)``. The input is not modified; parts without a
-    placeholder are shared with it.
+    ``signer`` is ``(actor, permission)``. The input is not modified; values of builtin types
+    other than ``name`` are shared with it. ``DecodeError`` if the value nests deeper than the
+    decoder allows.
     """
-    resolver = _compiler_for(abi).compile(type_name)
-    return value if resolver is None else resolver(value, signer)
+    resolver = _resolvers_for(abi).get(type_name)
+    return value if resolver is None else resolver(value, signer, 1)
 
 
-def _resolve_name(value: Any, signer: _Signer) -> Any:
+class _Resolvers:
+    """The resolvers of one ABI's types, by type name."""
+
+    def __init__(self, abi: ABI) -> None:
+        self._resolve_type = abi.resolve_type
+        self._built: dict[str, _Resolver | None] = {}
+
+    def get(self, type_name: str) -> _Resolver | None:
+        if type_name in self._built:
+            return self._built[type_name]
+        resolved = self._resolve_type(type_name)
+        resolver: _Resolver | None
+        if resolved.kind == "builtin":
+            resolver = _name if resolved.name == "name" else None
+        elif resolved.wrappers:
+            resolver = self.get(resolved.name)
+        elif resolved.kind == "struct":
+            resolver = self._struct(resolved.fields)
+        else:
+            resolver = self._variant(resolved.types)
+        for wrapper in resolved.wrappers:
+            if resolver is not None:
+                resolver = _optional(resolver) if wrapper in ("?", "$") else _array(resolver)
+        self._built[type_name] = resolver
+        return resolver
+
+    def _struct(self, fields: tuple[AbiField, ...]) -> _Resolver:
+        plan: list[tuple[str, _Resolver]] | None = None
+
+        def resolve(value: Any, signer: _Signer, depth: int) -> Any:
+            nonlocal plan
+            if plan is None:
+                plan = [(f.name, r) for f in fields if (r := self.get(f.type)) is not None]
+            _check_depth(depth)
+            out = dict(value)
+            for name, inner in plan:
+                if name in out:
+                    out[name] = inner(out[name], signer, depth + 1)
+            return out
+
+        return resolve
+
+    def _variant(self, types: tuple[str, ...]) -> _Resolver:
+        def resolve(value: Any, signer: _Signer, depth: int) -> Any:
+            _check_depth(depth)
+            choice, inner = value
+            if choice not in types:
+                return value
+            resolver = self.get(choice)
+            return value if resolver is None else [choice, resolver(inner, signer, depth + 1)]
+
+        return resolve
+
+
+def _name(value: Any, signer: _Signer, depth: int) -> Any:
     if value == PLACEHOLDER_ACTOR:
         return signer[0]
     if value == PLACEHOLDER_PERMISSION:
@@ -47,115 +108,39 @@ def _resolve_name(value: Any, signer: _Signer) -> Any:
     return value
 
 
-class _Compiler:
-    """Compiles resolvers for the types of one ABI, caching them by type name."""
-
-    def __init__(self, abi: ABI) -> None:
-        self._aliases = {t.new_type_name: t.type for t in abi.types}
-        self._structs = {s.name: s for s in abi.structs}
-        self._variants = {v.name: list(v.types) for v in abi.variants}
-        self._cache: dict[str, _Resolver | None] = {}
-        self._in_progress: set[str] = set()
-
-    def compile(self, type_name: str) -> _Resolver | None:
-        if type_name in self._cache:
-            return self._cache[type_name]
-        if type_name in self._in_progress:
-            # A recursive type: look the finished resolver up when it runs.
-            return lambda value, signer: self._run_late(type_name, value, signer)
-        self._in_progress.add(type_name)
-        try:
-            resolver = self._build(type_name)
-        finally:
-            self._in_progress.discard(type_name)
-        self._cache[type_name] = resolver
-        return resolver
-
-    def _run_late(self, type_name: str, value: Any, signer: _Signer) -> Any:
-        resolver = self._cache.get(type_name)
-        return value if resolver is None else resolver(value, signer)
-
-    def _build(self, type_name: str) -> _Resolver | None:
-        if type_name.endswith(("$", "?")):
-            return _optional(self.compile(type_name[:-1]))
-        if type_name.endswith("]"):
-            return _array(self.compile(type_name[: type_name.rindex("[")]))
-        if type_name in self._aliases:
-            return self.compile(self._aliases[type_name])
-        if type_name in self._structs:
-            return self._build_struct(type_name)
-        if type_name in self._variants:
-            return self._build_variant(type_name)
-        if type_name == "name":
-            return _resolve_name
-        return None
-
-    def _build_struct(self, type_name: str) -> _Resolver | None:
-        fields: list[tuple[str, _Resolver]] = []
-        seen: set[str] = set()
-        struct = self._structs.get(type_name)
-        while struct is not None and struct.name not in seen:
-            seen.add(struct.name)
-            fields[:0] = [
-                (f.name, r) for f in struct.fields if (r := self.compile(f.type)) is not None
-            ]
-            struct = self._structs.get(struct.base) if struct.base else None
-        return _struct(fields) if fields else None
-
-    def _build_variant(self, type_name: str) -> _Resolver | None:
-        options = {name: r for name in self._variants[type_name] if (r := self.compile(name))}
-        return _variant(options) if options else None
-
-
-def _optional(inner: _Resolver | None) -> _Resolver | None:
-    if inner is None:
-        return None
-
-    def resolve(value: Any, signer: _Signer) -> Any:
-        return None if value is None else inner(value, signer)
+def _optional(inner: _Resolver) -> _Resolver:
+    def resolve(value: Any, signer: _Signer, depth: int) -> Any:
+        if value is None:
+            return None
+        _check_depth(depth)
+        return inner(value, signer, depth + 1)
 
     return resolve
 
 
-def _array(inner: _Resolver | None) -> _Resolver | None:
-    if inner is None:
-        return None
-
-    def resolve(value: Any, signer: _Signer) -> Any:
-        return [inner(item, signer) for item in value]
+def _array(inner: _Resolver) -> _Resolver:
+    def resolve(value: Any, signer: _Signer, depth: int) -> Any:
+        _check_depth(depth)
+        return [inner(item, signer, depth + 1) for item in value]
 
     return resolve
 
 
-def _struct(fields: list[tuple[str, _Resolver]]) -> _Resolver:
-    def resolve(value: Any, signer: _Signer) -> Any:
-        out = dict(value)
-        for name, inner in fields:
-            if name in out:
-                out[name] = inner(out[name], signer)
-        return out
-
-    return resolve
+def _check_depth(depth: int) -> None:
+    if depth > MAX_NESTING:
+        raise DecodeError(f"values nest more than {MAX_NESTING} levels deep")
 
 
-def _variant(options: dict[str, _Resolver]) -> _Resolver:
-    def resolve(value: Any, signer: _Signer) -> Any:
-        inner = options.get(value[0])
-        return value if inner is None else [value[0], inner(value[1], signer)]
-
-    return resolve
+_cache: dict[int, tuple[ABI, _Resolvers]] = {}
 
 
-_compilers: dict[int, tuple[ABI, _Compiler]] = {}
-
-
-def _compiler_for(abi: ABI) -> _Compiler:
-    """The compiler of ``abi``, cached with the ABI itself (so its id stays unique)."""
-    entry = _compilers.get(id(abi))
+def _resolvers_for(abi: ABI) -> _Resolvers:
+    """The resolvers of ``abi``, cached with the ABI itself (so its id stays unique)."""
+    entry = _cache.get(id(abi))
     if entry is not None and entry[0] is abi:
         return entry[1]
-    compiler = _Compiler(abi)
-    if len(_compilers) >= _MAX_CACHED_ABIS:
-        del _compilers[next(iter(_compilers))]
-    _compilers[id(abi)] = (abi, compiler)
-    return compiler
+    resolvers = _Resolvers(abi)
+    if len(_cache) >= _MAX_CACHED_ABIS:
+        del _cache[next(iter(_cache))]
+    _cache[id(abi)] = (abi, resolvers)
+    return resolvers

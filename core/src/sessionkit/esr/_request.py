@@ -1,37 +1,40 @@
-"""``SigningRequest``: an EEP-7 signing request, created from actions or decoded from a URI.
+"""``SigningRequest`` and ``ResolvedSigningRequest``: an EEP-7 request and what it resolves to.
 
-The class is put together from one module per job: ``_model`` (the data and read-only views),
-``_create`` (``create``, ``create_identity``), ``_edit`` (``set_*``, ``append_action``,
-``sign``...); this module adds the binary and URI forms, copying, equality and resolving.
+The two classes live together because each builds the other: a request resolves into a
+``ResolvedSigningRequest``, which is rebuilt from a wallet's callback by decoding the request it
+echoes. The work is done elsewhere, one module per job: ``_model`` (the data, its wire forms and
+read-only views), ``_create`` (``create``, ``create_identity``), ``_edit`` (``set_*``,
+``append_action``, ``sign``...), ``_resolve`` (resolving) and ``_callback`` (the callback).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Unpack
 
-from sessionkit.antelope import Name, Signature
-from sessionkit.errors import InvalidSigningRequest, InvalidValue
-from sessionkit.esr._abi_defs import esr_abi
+from sessionkit.antelope import Signature
+from sessionkit.errors import InvalidSigningRequest
+from sessionkit.esr._callback import CallbackPayload, ResolvedCallback, fill_template
 from sessionkit.esr._create import RequestFactory
 from sessionkit.esr._edit import RequestEditor
-from sessionkit.esr._model import RequestSignature, check_version
+from sessionkit.esr._identity import identity_proof
 from sessionkit.esr._parts import copy_json
-from sessionkit.esr._resolve import resolve_request
-from sessionkit.esr._uri import (
-    DEFAULT_MAX_PAYLOAD_SIZE,
-    decode_payload,
-    encode_payload,
-    inflate_payload,
+from sessionkit.esr._resolve import (
+    Resolution,
+    payload_request,
+    resolve_payload,
+    resolve_request,
 )
+from sessionkit.esr._uri import DEFAULT_MAX_PAYLOAD_SIZE
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
-    from sessionkit.antelope import ABI, PermissionLevel
+    from sessionkit.antelope import ABI, Checksum256, PermissionLevel, Transaction
     from sessionkit.chain import APIClient
-    from sessionkit.esr._resolve import ABIProvider, ResolvedSigningRequest
+    from sessionkit.esr._identity import IdentityProof
+    from sessionkit.esr._resolve import ABIProvider, ResolveOptions
 
-__all__ = ["SigningRequest"]
+__all__ = ["ResolvedSigningRequest", "SigningRequest"]
 
 
 class SigningRequest(RequestFactory, RequestEditor):
@@ -44,60 +47,26 @@ class SigningRequest(RequestFactory, RequestEditor):
 
     __slots__ = ()
 
-    # -- binary and URI forms -------------------------------------------------------------
-
-    @classmethod
-    def from_uri(cls, uri: str, *, max_size: int = DEFAULT_MAX_PAYLOAD_SIZE) -> Self:
-        """Decode an ``esr:`` / ``esr://`` / ``web+esr:`` URI; raises ``InvalidSigningRequest``.
-
-        A compressed request may inflate to at most ``max_size`` bytes.
-        """
-        version, payload = decode_payload(uri, max_size=max_size)
-        return cls._from_payload(version, payload)
-
-    @classmethod
-    def from_bytes(cls, data: bytes, *, max_size: int = DEFAULT_MAX_PAYLOAD_SIZE) -> Self:
-        """Decode the binary form (header byte + payload) that a URI carries in base64."""
-        if not data:
-            raise InvalidSigningRequest("an empty byte string is not a signing request")
-        payload = bytes(data[1:])
-        if data[0] & 0x80:
-            payload = inflate_payload(payload, max_size)
-        return cls._from_payload(data[0] & 0x7F, payload)
-
-    @classmethod
-    def _from_payload(cls, version: int, payload: bytes) -> Self:
-        check_version(version)
-        try:
-            data, pos = esr_abi(version).decode_partial("signing_request", payload)
-            signature = None
-            if pos < len(payload):
-                signature = _decode_request_signature(payload, pos)
-        except InvalidValue as exc:
-            if isinstance(exc, InvalidSigningRequest):
-                raise
-            raise InvalidSigningRequest(f"signing request data does not decode: {exc}") from exc
-        return cls(version, data, signature, _raw=payload[:pos])
-
-    def encode(self, compress: bool = True, slashes: bool = True, scheme: str = "esr") -> str:
-        """The request as a URI: ``esr://...`` (``esr:...`` without slashes), deflated when
-        that is shorter and ``compress`` is true."""
-        payload = self.to_bytes()
-        if self.signature is not None:
-            payload += self.signature.to_abi()
-        return encode_payload(
-            self._version, payload, compress=compress, slashes=slashes, scheme=scheme
-        )
-
     def clone(self) -> SigningRequest:
         """An independent copy."""
         return SigningRequest(self._version, copy_json(self._data), self.signature, _raw=self._raw)
 
     # -- resolving ------------------------------------------------------------------------
 
-    #: ``resolve(abis, signer, *, expiration=..., ...)``: the transaction ``signer`` should
-    #: sign (see ``resolve_request``, which this is, so its parameters are written once).
-    resolve = resolve_request
+    def resolve(
+        self,
+        abis: Mapping[str, ABI] | None,
+        signer: PermissionLevel | str | Mapping[str, Any],
+        **options: Unpack[ResolveOptions],
+    ) -> ResolvedSigningRequest:
+        """The transaction ``signer`` should sign: placeholders replaced, action data checked
+        against ``abis`` (account -> ABI), TAPoS filled in when the request has none.
+
+        ``options`` (``ResolveOptions``): ``expiration`` + ``ref_block_num`` +
+        ``ref_block_prefix``, or ``block_num`` + ``ref_block_prefix`` + ``timestamp``
+        (+ ``expire_seconds``); ``chain_id`` for a multi-chain request.
+        """
+        return ResolvedSigningRequest(self, *resolve_request(self, abis, signer, **options))
 
     async def fetch_abis(self, provider: ABIProvider) -> dict[str, ABI]:
         """The ABIs ``resolve`` needs, from ``provider`` (e.g. ``sessionkit.chain.ABICache``)."""
@@ -152,11 +121,122 @@ class SigningRequest(RequestFactory, RequestEditor):
         return f"SigningRequest({self.encode()!r})"
 
 
-def _decode_request_signature(payload: bytes, pos: int) -> RequestSignature:
-    signer, pos = Name.from_abi(payload, pos)
-    signature, pos = Signature.from_abi(payload, pos)
-    if pos != len(payload):
-        raise InvalidSigningRequest(
-            f"{len(payload) - pos} unexpected bytes after the request signature"
+class ResolvedSigningRequest:
+    """A request resolved for one signer: the exact transaction to sign and its digest.
+
+    ``get_callback`` builds what a wallet sends back; ``from_payload`` rebuilds this from it.
+    """
+
+    __slots__ = ("_digest", "chain_id", "request", "resolved_transaction", "signer", "transaction")
+
+    def __init__(
+        self,
+        request: SigningRequest,
+        signer: PermissionLevel,
+        transaction: Transaction,
+        resolved_transaction: dict[str, Any],
+        chain_id: Checksum256,
+    ) -> None:
+        #: The request this was resolved from.
+        self.request = request
+        #: Who signs.
+        self.signer = signer
+        #: The transaction with action data encoded: what gets signed.
+        self.transaction = transaction
+        #: The same transaction as JSON with each action's data decoded through its ABI.
+        self.resolved_transaction = resolved_transaction
+        #: The chain the transaction is for.
+        self.chain_id = chain_id
+        self._digest: Checksum256 | None = None
+
+    @classmethod
+    def from_payload(
+        cls,
+        payload: Mapping[str, Any],
+        abis: Mapping[str, ABI] | None = None,
+        *,
+        max_size: int = DEFAULT_MAX_PAYLOAD_SIZE,
+    ) -> ResolvedSigningRequest:
+        """Rebuild what a wallet signed from its callback: decode ``req`` (at most ``max_size``
+        bytes, as ``from_uri``) and resolve it for ``sa@sp`` with the wallet's
+        ``rbn``/``rid``/``ex`` on chain ``cid``. A ``tx`` that is not the rebuilt transaction's
+        id is refused."""
+        request = payload_request(SigningRequest, payload, max_size)
+        return cls(request, *resolve_payload(request, payload, abis))
+
+    @classmethod
+    async def from_payload_async(
+        cls,
+        payload: Mapping[str, Any],
+        provider: ABIProvider,
+        *,
+        max_size: int = DEFAULT_MAX_PAYLOAD_SIZE,
+    ) -> ResolvedSigningRequest:
+        """``from_payload`` with the ABIs fetched from ``provider``."""
+        request = payload_request(SigningRequest, payload, max_size)
+        abis = await request.fetch_abis(provider)
+        return cls(request, *resolve_payload(request, payload, abis))
+
+    @property
+    def serialized_transaction(self) -> bytes:
+        """The packed transaction."""
+        return self.transaction.to_bytes()
+
+    @property
+    def signing_digest(self) -> Checksum256:
+        """What the signer signs: sha256(chain id, packed transaction, 32 zero bytes)."""
+        if self._digest is None:
+            self._digest = self.transaction.signing_digest(self.chain_id)
+        return self._digest
+
+    @property
+    def transaction_id(self) -> Checksum256:
+        """The transaction id."""
+        return self.transaction.id
+
+    def get_callback(
+        self, signatures: Sequence[Signature | str], block_num: int | None = None
+    ) -> ResolvedCallback | None:
+        """The callback for these signatures (and the block it landed in, if broadcast), or
+        None when the request has no callback.
+
+        Extra signatures are named ``sig0``, ``sig1``... starting with the *second* one, as the
+        reference library writes them; ``extract_signatures`` reads any numbering.
+        """
+        template = self.request.callback
+        if not template:
+            return None
+        sigs = [Signature.from_json(s) for s in signatures]
+        if not sigs:
+            raise InvalidSigningRequest("a callback needs at least one signature")
+        tx = self.transaction
+        payload: CallbackPayload = {
+            "sig": str(sigs[0]),
+            "tx": str(tx.id),
+            "rbn": str(tx.ref_block_num),
+            "rid": str(tx.ref_block_prefix),
+            "ex": str(tx.expiration),
+            "req": self.request.encode(),
+            "sa": str(self.signer.actor),
+            "sp": str(self.signer.permission),
+            "cid": str(self.chain_id),
+        }
+        for n, sig in enumerate(sigs[1:]):
+            payload[f"sig{n}"] = str(sig)
+        if block_num:
+            payload["bn"] = str(block_num)
+        url = fill_template(template, payload)
+        return ResolvedCallback(url=url, background=self.request.background, payload=payload)
+
+    def get_identity_proof(self, signature: Signature | str) -> IdentityProof:
+        """The identity proof a version 3 identity request yields with ``signature``."""
+        resolution = Resolution(
+            self.signer, self.transaction, self.resolved_transaction, self.chain_id
         )
-    return RequestSignature(signer, signature)
+        return identity_proof(self.request, resolution, signature)
+
+    def __repr__(self) -> str:
+        return (
+            f"ResolvedSigningRequest(signer={str(self.signer)!r}, "
+            f"transaction_id={str(self.transaction.id)!r}, chain_id={str(self.chain_id)!r})"
+        )

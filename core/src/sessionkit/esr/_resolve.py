@@ -1,18 +1,15 @@
-"""Resolving a signing request into the transaction a signer signs, and what comes back.
+"""Resolving a signing request into the transaction a signer signs.
 
 ``resolve_request`` fills in TAPoS, replaces placeholders through the contracts' ABIs and
-re-encodes the action data. ``ResolvedSigningRequest`` then builds the callback a wallet sends
-(``get_callback``) and is rebuilt from such a callback (``from_payload``);
-``extract_signatures`` reads every signature out of one.
+re-encodes the action data; ``resolve_payload`` does the same as a wallet's callback says and
+checks the callback against the result. Both work on any ``RequestModel`` and return a
+``Resolution``; ``SigningRequest.resolve`` wraps it in a ``ResolvedSigningRequest``.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypedDict, TypeVar, Unpack
 
 from sessionkit.antelope import (
     ABI,
@@ -20,12 +17,13 @@ from sessionkit.antelope import (
     Checksum256,
     Name,
     PermissionLevel,
-    Signature,
     TimePointSec,
     Transaction,
 )
 from sessionkit.errors import ABINotFoundError, InvalidSigningRequest, InvalidValue
 from sessionkit.esr._abi_defs import esr_abi
+from sessionkit.esr._callback import check_payload, payload_int, payload_str
+from sessionkit.esr._model import RequestModel, unresolved_transaction
 from sessionkit.esr._parts import abi_map, chain_checksum, has_tapos, is_identity_action
 from sessionkit.esr._placeholders import (
     PLACEHOLDER_ACTOR,
@@ -35,34 +33,23 @@ from sessionkit.esr._placeholders import (
 from sessionkit.esr._uri import DEFAULT_MAX_PAYLOAD_SIZE
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping
 
-    from sessionkit.esr._identity import IdentityProof
     from sessionkit.esr._parts import ChainIdLike
-    from sessionkit.esr._request import SigningRequest
 
 __all__ = [
     "ABIProvider",
-    "CallbackPayload",
-    "ResolvedCallback",
-    "ResolvedSigningRequest",
-    "extract_signatures",
+    "Resolution",
+    "ResolveOptions",
     "payload_request",
     "resolve_payload",
     "resolve_request",
 ]
 
-#: What a wallet sends back: ``sig``, ``tx``, ``rbn``, ``rid``, ``ex``, ``req``, ``sa``, ``sp``,
-#: ``cid``, maybe ``bn`` and more signatures (``sig0``, ``sig1``...), all strings.
-CallbackPayload = dict[str, str]
-
-_TEMPLATE = re.compile(r"{{([a-z0-9]+)}}")
-# Bounded so a wallet's key of thousands of digits is no signature rather than a huge int().
-_NUMBERED_SIG = re.compile(r"sig([0-9]{1,9})")
-# rbn and rid are uint16 and uint32: ten digits at most.
-_PAYLOAD_NUMBER = re.compile(r"[0-9]{1,10}")
 # A name placeholder serialized: uint64 1 or 2, little-endian.
 _PLACEHOLDER_BYTES = (b"\x01" + bytes(7), b"\x02" + bytes(7))
+
+_Request = TypeVar("_Request", bound=RequestModel)
 
 
 class ABIProvider(Protocol):
@@ -71,215 +58,47 @@ class ABIProvider(Protocol):
     async def get_abi(self, account: Name) -> ABI: ...
 
 
-@dataclass(frozen=True, slots=True)
-class ResolvedCallback:
-    """Where and how a wallet reports back: POST ``payload`` as JSON to ``url`` when
-    ``background`` (and the URL is http(s)), otherwise open ``url``."""
+class ResolveOptions(TypedDict, total=False):
+    """The keyword arguments of ``SigningRequest.resolve``, after ``abis`` and ``signer``.
 
-    url: str
-    background: bool
-    payload: CallbackPayload = field(repr=False)
+    TAPoS, for a request that does not carry its own, comes from ``expiration`` +
+    ``ref_block_num`` + ``ref_block_prefix``, or from ``block_num`` + ``ref_block_prefix`` +
+    ``timestamp`` (+ ``expire_seconds``, default 60). Version 3 identity requests get
+    ``expiration`` (or ``timestamp``/now + ``expire_seconds``). ``chain_id`` picks the chain of
+    a multi-chain request; a single-chain request refuses any other.
+    """
 
-
-class ResolvedSigningRequest:
-    """A request resolved for one signer: the exact transaction to sign and its digest."""
-
-    __slots__ = ("_digest", "chain_id", "request", "resolved_transaction", "signer", "transaction")
-
-    def __init__(
-        self,
-        request: SigningRequest,
-        signer: PermissionLevel,
-        transaction: Transaction,
-        resolved_transaction: dict[str, Any],
-        chain_id: Checksum256,
-    ) -> None:
-        #: The request this was resolved from.
-        self.request = request
-        #: Who signs.
-        self.signer = signer
-        #: The transaction with action data encoded: what gets signed.
-        self.transaction = transaction
-        #: The same transaction as JSON with each action's data decoded through its ABI.
-        self.resolved_transaction = resolved_transaction
-        #: The chain the transaction is for.
-        self.chain_id = chain_id
-        self._digest: Checksum256 | None = None
-
-    @classmethod
-    def from_payload(
-        cls,
-        payload: Mapping[str, Any],
-        abis: Mapping[str, ABI] | None = None,
-        *,
-        max_size: int = DEFAULT_MAX_PAYLOAD_SIZE,
-    ) -> ResolvedSigningRequest:
-        """Rebuild what a wallet signed from its callback: decode ``req`` (at most ``max_size``
-        bytes, as ``from_uri``) and resolve it for ``sa@sp`` with the wallet's
-        ``rbn``/``rid``/``ex`` on chain ``cid``. A ``tx`` that is not the rebuilt transaction's
-        id is refused."""
-        return resolve_payload(payload_request(payload, max_size), payload, abis)
-
-    @classmethod
-    async def from_payload_async(
-        cls,
-        payload: Mapping[str, Any],
-        provider: ABIProvider,
-        *,
-        max_size: int = DEFAULT_MAX_PAYLOAD_SIZE,
-    ) -> ResolvedSigningRequest:
-        """``from_payload`` with the ABIs fetched from ``provider``."""
-        request = payload_request(payload, max_size)
-        return resolve_payload(request, payload, await request.fetch_abis(provider))
-
-    @property
-    def serialized_transaction(self) -> bytes:
-        """The packed transaction."""
-        return self.transaction.to_bytes()
-
-    @property
-    def signing_digest(self) -> Checksum256:
-        """What the signer signs: sha256(chain id, packed transaction, 32 zero bytes)."""
-        if self._digest is None:
-            self._digest = self.transaction.signing_digest(self.chain_id)
-        return self._digest
-
-    @property
-    def transaction_id(self) -> Checksum256:
-        """The transaction id."""
-        return self.transaction.id
-
-    def get_callback(
-        self, signatures: Sequence[Signature | str], block_num: int | None = None
-    ) -> ResolvedCallback | None:
-        """The callback for these signatures (and the block it landed in, if broadcast), or
-        None when the request has no callback.
-
-        Extra signatures are named ``sig0``, ``sig1``... starting with the *second* one, as the
-        reference library writes them; ``extract_signatures`` reads any numbering.
-        """
-        template = self.request.callback
-        if not template:
-            return None
-        sigs = [Signature.from_json(s) for s in signatures]
-        if not sigs:
-            raise InvalidSigningRequest("a callback needs at least one signature")
-        tx = self.transaction
-        payload: CallbackPayload = {
-            "sig": str(sigs[0]),
-            "tx": str(tx.id),
-            "rbn": str(tx.ref_block_num),
-            "rid": str(tx.ref_block_prefix),
-            "ex": str(tx.expiration),
-            "req": self.request.encode(),
-            "sa": str(self.signer.actor),
-            "sp": str(self.signer.permission),
-            "cid": str(self.chain_id),
-        }
-        for n, sig in enumerate(sigs[1:]):
-            payload[f"sig{n}"] = str(sig)
-        if block_num:
-            payload["bn"] = str(block_num)
-        url = _TEMPLATE.sub(lambda m: payload.get(m.group(1), ""), template)
-        return ResolvedCallback(url=url, background=self.request.background, payload=payload)
-
-    def get_identity_proof(self, signature: Signature | str) -> IdentityProof:
-        """The identity proof a version 3 identity request yields with ``signature``."""
-        from sessionkit.esr._identity import IdentityProof
-
-        scope = self.request.identity_scope
-        if scope is None:
-            raise InvalidSigningRequest(
-                "identity proofs need a version 3 identity request (one with a scope)"
-            )
-        return IdentityProof(
-            chain_id=self.chain_id,
-            scope=scope,
-            expiration=self.transaction.expiration,
-            signer=self.signer,
-            signature=Signature.from_json(signature),
-        )
-
-    def __repr__(self) -> str:
-        return (
-            f"ResolvedSigningRequest(signer={str(self.signer)!r}, "
-            f"transaction_id={str(self.transaction.id)!r}, chain_id={str(self.chain_id)!r})"
-        )
+    expiration: TimePointSec | datetime | str | None
+    ref_block_num: int | None
+    ref_block_prefix: int | None
+    block_num: int | None
+    timestamp: TimePointSec | datetime | str | None
+    expire_seconds: int
+    chain_id: ChainIdLike | None
 
 
-def extract_signatures(payload: Mapping[str, Any]) -> list[Signature]:
-    """Every signature in a callback: ``sig``, then ``sigN`` in numeric order (any numbering,
-    gaps allowed), without repeats."""
-    _check_payload(payload)
-    texts: list[object] = []
-    if "sig" in payload:
-        texts.append(payload["sig"])
-    numbered = sorted(
-        (int(m.group(1)), key)
-        for key in payload
-        if isinstance(key, str) and (m := _NUMBERED_SIG.fullmatch(key))
-    )
-    texts.extend(payload[key] for _, key in numbered)
-    signatures: list[Signature] = []
-    seen: set[str] = set()
-    for text in texts:
-        if not isinstance(text, str):
-            raise InvalidSigningRequest("callback signatures must be strings")
-        if text not in seen:
-            seen.add(text)
-            signatures.append(Signature.from_string(text))
-    return signatures
+class Resolution(NamedTuple):
+    """What a request resolves to for one signer (``ResolvedSigningRequest``'s fields)."""
+
+    signer: PermissionLevel
+    transaction: Transaction
+    resolved_transaction: dict[str, Any]
+    chain_id: Checksum256
 
 
 def resolve_request(
-    request: SigningRequest,
+    request: RequestModel,
     abis: Mapping[str, ABI] | None,
     signer: PermissionLevel | str | Mapping[str, Any],
-    *,
-    expiration: TimePointSec | datetime | str | None = None,
-    ref_block_num: int | None = None,
-    ref_block_prefix: int | None = None,
-    block_num: int | None = None,
-    timestamp: TimePointSec | datetime | str | None = None,
-    expire_seconds: int = 60,
-    chain_id: ChainIdLike | None = None,
-) -> ResolvedSigningRequest:
+    **options: Unpack[ResolveOptions],
+) -> Resolution:
     """The transaction ``signer`` should sign: placeholders replaced, action data checked
-    against ``abis`` (account -> ABI), TAPoS filled in when the request has none.
-
-    This is ``SigningRequest.resolve``. TAPoS comes from ``expiration`` + ``ref_block_num`` +
-    ``ref_block_prefix``, or from ``block_num`` + ``ref_block_prefix`` + ``timestamp``
-    (+ ``expire_seconds``). Version 3 identity requests get ``expiration`` (or
-    ``timestamp``/now + ``expire_seconds``). ``chain_id`` picks the chain of a multi-chain
-    request.
-    """
+    against ``abis`` (account -> ABI), TAPoS filled in when the request has none (see
+    ``ResolveOptions``)."""
     level = PermissionLevel.from_json(signer)
     abi_by_account = abi_map(abis)
-    tx = request._raw_transaction_json()
-    ref_num, prefix = tx["ref_block_num"], tx["ref_block_prefix"]
-    if not request.is_identity and not has_tapos(tx):
-        if expiration is not None and ref_block_num is not None and ref_block_prefix is not None:
-            expires = _time(expiration)
-            ref_num, prefix = ref_block_num, ref_block_prefix
-        elif block_num is not None and ref_block_prefix is not None and timestamp is not None:
-            expires = _expiration_after(timestamp, expire_seconds)
-            ref_num, prefix = block_num, ref_block_prefix
-        else:
-            raise InvalidSigningRequest(
-                "this request needs TAPoS: give expiration, ref_block_num and ref_block_prefix "
-                "(or block_num, ref_block_prefix and timestamp)"
-            )
-        if not 0 <= prefix <= 0xFFFFFFFF or ref_num < 0:
-            raise InvalidSigningRequest("ref_block_num and ref_block_prefix must be unsigned")
-        ref_num &= 0xFFFF
-    elif request.is_identity and request.version > 2:
-        if expiration is not None:
-            expires = _time(expiration)
-        else:
-            expires = _expiration_after(timestamp, expire_seconds)
-    else:
-        expires = TimePointSec.from_json(tx["expiration"])
-
+    tx = unresolved_transaction(request)
+    expires, ref_num, prefix = _header(request, tx, options)
     signer_pair = (str(level.actor), str(level.permission))
     actions: list[Action] = []
     decoded_actions: list[dict[str, Any]] = []
@@ -308,13 +127,46 @@ def resolve_request(
         "actions": decoded_actions,
         "transaction_extensions": tx["transaction_extensions"],
     }
-    return ResolvedSigningRequest(
-        request, level, transaction, resolved_json, _resolve_chain_id(request, chain_id)
-    )
+    chain_id = _resolve_chain_id(request, options.get("chain_id"))
+    return Resolution(level, transaction, resolved_json, chain_id)
+
+
+def _header(
+    request: RequestModel, tx: Mapping[str, Any], options: ResolveOptions
+) -> tuple[TimePointSec, int, int]:
+    """``(expiration, ref_block_num, ref_block_prefix)`` of the resolved transaction."""
+    expiration = options.get("expiration")
+    block_num, timestamp = options.get("block_num"), options.get("timestamp")
+    ref_block_num, ref_block_prefix = options.get("ref_block_num"), options.get("ref_block_prefix")
+    expire_seconds = options.get("expire_seconds", 60)
+    ref_num, prefix = tx["ref_block_num"], tx["ref_block_prefix"]
+    if not request.is_identity and not has_tapos(tx):
+        if expiration is not None and ref_block_num is not None and ref_block_prefix is not None:
+            expires = _time(expiration)
+            ref_num, prefix = ref_block_num, ref_block_prefix
+        elif block_num is not None and ref_block_prefix is not None and timestamp is not None:
+            expires = _expiration_after(timestamp, expire_seconds)
+            ref_num, prefix = block_num, ref_block_prefix
+        else:
+            raise InvalidSigningRequest(
+                "this request needs TAPoS: give expiration, ref_block_num and ref_block_prefix "
+                "(or block_num, ref_block_prefix and timestamp)"
+            )
+        if not 0 <= prefix <= 0xFFFFFFFF or ref_num < 0:
+            raise InvalidSigningRequest("ref_block_num and ref_block_prefix must be unsigned")
+        ref_num &= 0xFFFF
+    elif request.is_identity and request.version > 2:
+        if expiration is not None:
+            expires = _time(expiration)
+        else:
+            expires = _expiration_after(timestamp, expire_seconds)
+    else:
+        expires = TimePointSec.from_json(tx["expiration"])
+    return expires, ref_num, prefix
 
 
 def _resolve_action(
-    request: SigningRequest,
+    request: RequestModel,
     action: Mapping[str, Any],
     abis: Mapping[str, ABI],
     signer: tuple[str, str],
@@ -366,7 +218,7 @@ def _resolve_auth(level: Mapping[str, str], signer: tuple[str, str]) -> dict[str
     return {"actor": actor, "permission": permission}
 
 
-def _resolve_chain_id(request: SigningRequest, chain_id: ChainIdLike | None) -> Checksum256:
+def _resolve_chain_id(request: RequestModel, chain_id: ChainIdLike | None) -> Checksum256:
     wanted = None if chain_id is None else chain_checksum(chain_id)
     if request.is_multi_chain:
         if wanted is None:
@@ -395,25 +247,44 @@ def _expiration_after(
     return TimePointSec.from_datetime(start.replace(microsecond=0) + timedelta(seconds=seconds))
 
 
+def payload_request(
+    kind: type[_Request], payload: Mapping[str, Any], max_size: int = DEFAULT_MAX_PAYLOAD_SIZE
+) -> _Request:
+    """The request a callback echoes in ``req``, decoded as ``kind`` (at most ``max_size``
+    bytes once inflated)."""
+    check_payload(payload)
+    return kind.from_uri(payload_str(payload, "req"), max_size=max_size)
+
+
 def resolve_payload(
-    request: SigningRequest, payload: Mapping[str, Any], abis: Mapping[str, ABI] | None
-) -> ResolvedSigningRequest:
+    request: RequestModel, payload: Mapping[str, Any], abis: Mapping[str, ABI] | None
+) -> Resolution:
     """``request`` resolved as a wallet's callback ``payload`` says, checked against it: the
     chain (``cid``), the account an identity request names (``sa@sp``) and ``tx``."""
-    resolved = request.resolve(abis, **_payload_context(payload))
+    cid = payload.get("cid")
+    signer = PermissionLevel(Name(payload_str(payload, "sa")), Name(payload_str(payload, "sp")))
+    resolved = resolve_request(
+        request,
+        abis,
+        signer,
+        expiration=payload_str(payload, "ex"),
+        ref_block_num=payload_int(payload, "rbn"),
+        ref_block_prefix=payload_int(payload, "rid"),
+        chain_id=cid if isinstance(cid, str) and cid else None,
+    )
     _check_identity_signer(request, resolved.signer)
     claimed = payload.get("tx")
+    transaction_id = resolved.transaction.id
     if claimed is not None and (
-        not isinstance(claimed, str) or claimed.lower() != str(resolved.transaction_id)
+        not isinstance(claimed, str) or claimed.lower() != str(transaction_id)
     ):
         raise InvalidSigningRequest(
-            "the callback's tx is not the id of the transaction it describes "
-            f"({resolved.transaction_id})"
+            f"the callback's tx is not the id of the transaction it describes ({transaction_id})"
         )
     return resolved
 
 
-def _check_identity_signer(request: SigningRequest, signer: PermissionLevel) -> None:
+def _check_identity_signer(request: RequestModel, signer: PermissionLevel) -> None:
     """Refuse a login answered by another account or permission than the request names."""
     actor, permission = request.identity, request.identity_permission
     if (actor is not None and actor != signer.actor) or (
@@ -426,47 +297,3 @@ def _check_identity_signer(request: SigningRequest, signer: PermissionLevel) -> 
         raise InvalidSigningRequest(
             f"the identity request asks for {wanted}, the callback answers for {signer}"
         )
-
-
-def payload_request(
-    payload: Mapping[str, Any], max_size: int = DEFAULT_MAX_PAYLOAD_SIZE
-) -> SigningRequest:
-    """The request a callback echoes in ``req``."""
-    from sessionkit.esr._request import SigningRequest  # that module imports this one
-
-    _check_payload(payload)
-    return SigningRequest.from_uri(_payload_str(payload, "req"), max_size=max_size)
-
-
-def _check_payload(payload: object) -> None:
-    if not isinstance(payload, Mapping):
-        raise InvalidSigningRequest(
-            f"a callback payload is a mapping of strings, not {type(payload).__name__}"
-        )
-
-
-def _payload_str(payload: Mapping[str, Any], key: str) -> str:
-    value = payload.get(key)
-    if not isinstance(value, str) or not value:
-        raise InvalidSigningRequest(f"the callback payload has no {key!r}")
-    return value
-
-
-def _payload_int(payload: Mapping[str, Any], key: str) -> int:
-    text = _payload_str(payload, key)
-    if _PAYLOAD_NUMBER.fullmatch(text) is None:
-        raise InvalidSigningRequest(f"callback field {key!r} is not a number: {text[:20]!r}")
-    return int(text)
-
-
-def _payload_context(payload: Mapping[str, Any]) -> dict[str, Any]:
-    cid = payload.get("cid")
-    return {
-        "signer": PermissionLevel(
-            Name(_payload_str(payload, "sa")), Name(_payload_str(payload, "sp"))
-        ),
-        "expiration": _payload_str(payload, "ex"),
-        "ref_block_num": _payload_int(payload, "rbn"),
-        "ref_block_prefix": _payload_int(payload, "rid"),
-        "chain_id": cid if isinstance(cid, str) and cid else None,
-    }

@@ -24,6 +24,7 @@ import msgspec
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from sessionkit._redact import shown
 from sessionkit.antelope import ABI, Bytes, PrivateKey, PublicKey
 from sessionkit.errors import DecodeError, InvalidKey, InvalidSealedMessage, InvalidValue
 
@@ -80,6 +81,12 @@ class SealedMessage(msgspec.Struct, frozen=True, rename={"from_": "from"}):
     @classmethod
     def from_abi(cls, data: bytes | memoryview, pos: int = 0) -> tuple[Self, int]:
         """Decode one message at ``pos``; returns it and the position after it."""
+        if not isinstance(data, bytes | bytearray | memoryview):
+            raise DecodeError(f"a sealed message is decoded from bytes, not {type(data).__name__}")
+        if type(pos) is not int or not 0 <= pos <= len(data):
+            raise DecodeError(
+                f"the position must be an int from 0 to {len(data)}, not {shown(pos)}"
+            )
         value, end = _abi().decode_partial(_STRUCT, data, pos)
         return cls._from_decoded(value), end
 
@@ -168,7 +175,14 @@ class _Envelope(msgspec.Struct, frozen=True):
         return f"_Envelope(checksum={self.checksum}, key and iv hidden)"
 
 
-def _envelope(own: PrivateKey, peer: PublicKey, nonce: int) -> _Envelope:
+def _private_key(key: PrivateKey | str) -> PrivateKey:
+    """``key`` as is, or parsed from its string (``PVT_K1_...``, ``PVT_R1_...`` or WIF)."""
+    return key if isinstance(key, PrivateKey) else PrivateKey.from_string(key)
+
+
+def _envelope(own: PrivateKey | str, peer: PublicKey | str, nonce: int) -> _Envelope:
+    own = _private_key(own)
+    peer = PublicKey.from_json(peer)
     try:
         secret = own.shared_secret(peer)
     except InvalidKey as error:
@@ -179,14 +193,24 @@ def _envelope(own: PrivateKey, peer: PublicKey, nonce: int) -> _Envelope:
 
 
 def seal(
-    message: str | bytes, sender: PrivateKey, receiver: PublicKey, nonce: int | None = None
+    message: str | bytes,
+    sender: PrivateKey | str,
+    receiver: PublicKey | str,
+    nonce: int | None = None,
 ) -> SealedMessage:
     """Encrypt ``message`` (UTF-8 if a str) from ``sender`` for ``receiver``.
 
-    ``nonce`` is random unless given; never reuse one with the same pair of keys.
+    Keys may be given as objects or as their strings (``PVT_K1_...``/WIF, ``PUB_K1_...``/
+    ``EOS...``). ``nonce`` is random unless given; never reuse one with the same pair of keys.
     """
+    sender = _private_key(sender)
     if isinstance(message, str):
-        plaintext = message.encode("utf-8")
+        try:
+            plaintext = message.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidSealedMessage(
+                "the message is not valid Unicode text (it holds a lone surrogate)"
+            ) from None
     elif isinstance(message, bytes | bytearray | memoryview):
         plaintext = bytes(message)
     else:
@@ -203,13 +227,20 @@ def seal(
     return SealedMessage(sender.public_key, nonce, ciphertext, envelope.checksum)
 
 
-def unseal(sealed: SealedMessage, receiver: PrivateKey, *, peer: PublicKey | None = None) -> bytes:
+def unseal(
+    sealed: SealedMessage | dict[str, Any],
+    receiver: PrivateKey | str,
+    *,
+    peer: PublicKey | str | None = None,
+) -> bytes:
     """The plaintext bytes of ``sealed``, opened with the receiver's private key.
 
     ``peer`` is the other party's public key: the sender's (``sealed.from_``, the default), or
-    the receiver's when the sender opens its own message. Raises ``InvalidSealedMessage`` when
-    the checksum does not match (wrong key or nonce) or the ciphertext does not decrypt.
+    the receiver's when the sender opens its own message. Keys may be given as their strings.
+    ``sealed`` may also be its JSON form. Raises ``InvalidSealedMessage`` when the checksum
+    does not match (wrong key or nonce) or the ciphertext does not decrypt.
     """
+    sealed = SealedMessage.from_json(sealed)
     envelope = _envelope(receiver, sealed.from_ if peer is None else peer, sealed.nonce)
     if envelope.checksum != sealed.checksum:
         raise InvalidSealedMessage(
@@ -220,7 +251,10 @@ def unseal(sealed: SealedMessage, receiver: PrivateKey, *, peer: PublicKey | Non
 
 
 def unseal_text(
-    sealed: SealedMessage, receiver: PrivateKey, *, peer: PublicKey | None = None
+    sealed: SealedMessage | dict[str, Any],
+    receiver: PrivateKey | str,
+    *,
+    peer: PublicKey | str | None = None,
 ) -> str:
     """Like ``unseal``, decoded as UTF-8 (what ``seal`` does to a str)."""
     try:

@@ -11,6 +11,10 @@ Fixtures:
   the reason, except under CI (``CI=true``), where they fail instead. The same holds for a
   ``devnet``-marked test that starts its own `Devnet`.
 
+It also makes every `SessionKit` that does not say otherwise load plugins strictly (a plugin
+that fails to load raises instead of being skipped): set ``sessionkit_strict_plugins = false``
+in the pytest ini options to turn that off.
+
 Disable the plugin with ``-p no:sessionkit``.
 """
 
@@ -30,10 +34,22 @@ if TYPE_CHECKING:
 __all__ = ["devnet", "in_ci"]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        "sessionkit_strict_plugins",
+        "make SessionKit raise on a plugin that fails to load (default: true)",
+        type="bool",
+        default=True,
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "devnet: runs against a real local Leap node (sessionkit.devnet)"
     )
+    if config.getini("sessionkit_strict_plugins"):
+        # A broken plugin must fail a test run loudly rather than be skipped with a log line.
+        os.environ.setdefault("SESSIONKIT_STRICT_PLUGINS", "1")
 
 
 def in_ci() -> bool:

@@ -2,12 +2,15 @@
 
 ``ABI.from_json`` / ``ABI.from_bytes`` read an ABI; ``abi.encode`` / ``abi.decode`` convert its
 types. The module-level ``encode`` / ``decode`` know the builtin types only when ``abi`` is None.
+``abi.resolve_type`` gives the codec's reading of a type name (a ``ResolvedType``) to code that
+walks decoded values, which should stop at ``MAX_NESTING`` levels as the codec does.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ._limits import MAX_NESTING
 from ._model import (
     ABI,
     AbiAction,
@@ -21,9 +24,11 @@ from ._model import (
     AbiType,
     AbiVariant,
 )
+from ._types import ResolvedType
 
 __all__ = [
     "ABI",
+    "MAX_NESTING",
     "AbiAction",
     "AbiActionResult",
     "AbiClause",
@@ -34,6 +39,7 @@ __all__ = [
     "AbiTable",
     "AbiType",
     "AbiVariant",
+    "ResolvedType",
     "encode",
     "decode",
 ]

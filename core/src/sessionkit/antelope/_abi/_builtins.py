@@ -19,25 +19,37 @@ from sessionkit.antelope._prim_varint import encode_varuint32, read_varuint32
 from sessionkit.errors import DecodeError, EncodeError, InvalidValue
 
 from ._floats import js_number_string, js_to_fixed7, parse_float
-from ._io import Coder, read_exact
+from ._io import Coder, brief, read_exact
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from ._limits import Work
+
 __all__ = ["BUILTIN_NAMES", "builtin_coder"]
 
-_INTEGER_TEXT = re.compile(r"-?[0-9]{1,45}")
+_INTEGER_TEXT = re.compile(r"-?[0-9]+")
+_MAX_INTEGER_DIGITS = 40  # 2**128 has 39 digits: longer text overflows every integer type
 _JSON_NUMBER_LIMIT = 0xFFFF_FFFF
 
 
 def _to_int(value: object, type_name: str) -> int:
-    """An integer from a JSON number or decimal string; fractions and other types are errors."""
+    """An integer from a JSON number or decimal string; fractions and other types are errors.
+
+    Digit strings too long for any integer type are out of range before ``int()`` reads them,
+    so Python's 4,300-digit conversion limit is never reached.
+    """
     if isinstance(value, int) and not isinstance(value, bool):
         return int(value)
     if isinstance(value, str):
-        if _INTEGER_TEXT.fullmatch(value):
-            return int(value)
-        raise EncodeError(f"invalid {type_name} {value!r:.50}: expected a decimal integer")
+        if not _INTEGER_TEXT.fullmatch(value):
+            raise EncodeError(f"invalid {type_name} {brief(value)}: expected a decimal integer")
+        digits = value.lstrip("-").lstrip("0") or "0"
+        if len(digits) > _MAX_INTEGER_DIGITS:
+            raise EncodeError(
+                f"number {brief(value)} ({len(digits)} digits) is out of range for {type_name}"
+            )
+        return -int(digits) if value[0] == "-" else int(digits)
     if isinstance(value, float):
         if value.is_integer():
             return int(value)
@@ -47,7 +59,7 @@ def _to_int(value: object, type_name: str) -> int:
 
 def _out_of_range(value: int, low: int, type_name: str) -> EncodeError:
     direction = "underflows" if value < low else "overflows"
-    return EncodeError(f"number {value} {direction} {type_name}")
+    return EncodeError(f"number {brief(value)} {direction} {type_name}")
 
 
 def _fixed_int(type_name: str, size: int, signed: bool) -> Coder:
@@ -60,14 +72,14 @@ def _fixed_int(type_name: str, size: int, signed: bool) -> Coder:
         packer = struct.Struct("<" + (code if signed else code.upper()))
         pack, unpack_from = packer.pack, packer.unpack_from
 
-        def encode(value: Any, out: bytearray) -> None:
+        def encode(value: Any, out: bytearray, work: Work, depth: int) -> None:
             if type(value) is not int:
                 value = _to_int(value, type_name)
             if not low <= value <= high:
                 raise _out_of_range(value, low, type_name)
             out += pack(value)
 
-        def decode(data: bytes, pos: int) -> tuple[Any, int]:
+        def decode(data: bytes, pos: int, work: Work, depth: int) -> tuple[Any, int]:
             (value,) = unpack_from(data, pos)
             if wide and not -_JSON_NUMBER_LIMIT <= value <= _JSON_NUMBER_LIMIT:
                 return str(value), pos + size
@@ -75,14 +87,14 @@ def _fixed_int(type_name: str, size: int, signed: bool) -> Coder:
 
         return Coder(encode, decode)
 
-    def encode_wide(value: Any, out: bytearray) -> None:
+    def encode_wide(value: Any, out: bytearray, work: Work, depth: int) -> None:
         if type(value) is not int:
             value = _to_int(value, type_name)
         if not low <= value <= high:
             raise _out_of_range(value, low, type_name)
         out += value.to_bytes(size, "little", signed=signed)
 
-    def decode_wide(data: bytes, pos: int) -> tuple[Any, int]:
+    def decode_wide(data: bytes, pos: int, work: Work, depth: int) -> tuple[Any, int]:
         value = int.from_bytes(read_exact(data, pos, size), "little", signed=signed)
         if -_JSON_NUMBER_LIMIT <= value <= _JSON_NUMBER_LIMIT:
             return value, pos + size
@@ -92,27 +104,30 @@ def _fixed_int(type_name: str, size: int, signed: bool) -> Coder:
 
 
 def _varuint32() -> Coder:
-    def encode(value: Any, out: bytearray) -> None:
+    def encode(value: Any, out: bytearray, work: Work, depth: int) -> None:
         if type(value) is not int:
             value = _to_int(value, "varuint32")
         if not 0 <= value <= 0xFFFF_FFFF:
             raise _out_of_range(value, 0, "varuint32")
         out += encode_varuint32(value)
 
-    return Coder(encode, read_varuint32)
+    def decode(data: bytes, pos: int, work: Work, depth: int) -> tuple[Any, int]:
+        return read_varuint32(data, pos)
+
+    return Coder(encode, decode)
 
 
 def _varint32() -> Coder:
     low, high = -(1 << 31), (1 << 31) - 1
 
-    def encode(value: Any, out: bytearray) -> None:
+    def encode(value: Any, out: bytearray, work: Work, depth: int) -> None:
         if type(value) is not int:
             value = _to_int(value, "varint32")
         if not low <= value <= high:
             raise _out_of_range(value, low, "varint32")
         out += encode_varuint32(((value << 1) ^ (value >> 31)) & 0xFFFF_FFFF)
 
-    def decode(data: bytes, pos: int) -> tuple[Any, int]:
+    def decode(data: bytes, pos: int, work: Work, depth: int) -> tuple[Any, int]:
         zigzag, pos = read_varuint32(data, pos)
         return (zigzag >> 1) ^ -(zigzag & 1), pos
 
@@ -120,15 +135,15 @@ def _varint32() -> Coder:
 
 
 def _bool() -> Coder:
-    def encode(value: Any, out: bytearray) -> None:
+    def encode(value: Any, out: bytearray, work: Work, depth: int) -> None:
         if value is True:
             out.append(1)
         elif value is False:
             out.append(0)
         else:
-            raise EncodeError(f"expected true or false for bool, got {value!r:.40}")
+            raise EncodeError(f"expected true or false for bool, got {brief(value)}")
 
-    def decode(data: bytes, pos: int) -> tuple[Any, int]:
+    def decode(data: bytes, pos: int, work: Work, depth: int) -> tuple[Any, int]:
         byte = read_exact(data, pos, 1)[0]
         if byte > 1:
             raise DecodeError(f"invalid bool byte {byte}: only 0 and 1 are booleans")
@@ -144,7 +159,7 @@ def _float(size: int) -> Coder:
     render = js_to_fixed7 if size == 4 else js_number_string
     type_name = "float32" if size == 4 else "float64"
 
-    def encode(value: Any, out: bytearray) -> None:
+    def encode(value: Any, out: bytearray, work: Work, depth: int) -> None:
         number = parse_float(value)
         if math.isnan(number):
             out += canonical_nan
@@ -152,9 +167,9 @@ def _float(size: int) -> Coder:
         try:
             out += pack(number)
         except OverflowError:
-            raise EncodeError(f"{value!r:.40} is out of range for {type_name}") from None
+            raise EncodeError(f"{brief(value)} is out of range for {type_name}") from None
 
-    def decode(data: bytes, pos: int) -> tuple[Any, int]:
+    def decode(data: bytes, pos: int, work: Work, depth: int) -> tuple[Any, int]:
         (number,) = unpack_from(data, pos)
         if math.isnan(number) and data[pos : pos + size] != canonical_nan:
             raise DecodeError(f"{type_name} NaN with a payload has no JSON form")
@@ -167,7 +182,7 @@ def _hex_to_bytes(value: str, what: str) -> bytes:
     raw = from_plain_hex(value)
     if raw is None:
         raise EncodeError(
-            f"invalid {what}: {value!r:.40} is not plain hex (pairs of hex digits, no spaces)"
+            f"invalid {what}: {brief(value)} is not plain hex (pairs of hex digits, no spaces)"
         )
     return raw
 
@@ -184,14 +199,14 @@ def _raw_bytes(value: Any, what: str) -> bytes:
 
 
 def _bytes() -> Coder:
-    def encode(value: Any, out: bytearray) -> None:
+    def encode(value: Any, out: bytearray, work: Work, depth: int) -> None:
         raw = _raw_bytes(value, "bytes")
         if len(raw) > 0xFFFF_FFFF:
             raise EncodeError("bytes longer than 2**32 - 1")
         out += encode_varuint32(len(raw))
         out += raw
 
-    def decode(data: bytes, pos: int) -> tuple[Any, int]:
+    def decode(data: bytes, pos: int, work: Work, depth: int) -> tuple[Any, int]:
         size, pos = read_varuint32(data, pos)
         return read_exact(data, pos, size).hex(), pos + size
 
@@ -199,7 +214,7 @@ def _bytes() -> Coder:
 
 
 def _string() -> Coder:
-    def encode(value: Any, out: bytearray) -> None:
+    def encode(value: Any, out: bytearray, work: Work, depth: int) -> None:
         if type(value) is not str:
             if not isinstance(value, str):
                 raise EncodeError(f"expected a string, got {type(value).__name__}")
@@ -211,7 +226,7 @@ def _string() -> Coder:
         out += encode_varuint32(len(raw))
         out += raw
 
-    def decode(data: bytes, pos: int) -> tuple[Any, int]:
+    def decode(data: bytes, pos: int, work: Work, depth: int) -> tuple[Any, int]:
         size, pos = read_varuint32(data, pos)
         try:
             return read_exact(data, pos, size).decode(), pos + size
@@ -226,7 +241,7 @@ def _name() -> Coder:
 
     pack, unpack_from = struct.Struct("<Q").pack, struct.Struct("<Q").unpack_from
 
-    def encode(value: Any, out: bytearray) -> None:
+    def encode(value: Any, out: bytearray, work: Work, depth: int) -> None:
         try:
             if type(value) is str:
                 out += pack(name_to_uint64(value))
@@ -235,7 +250,7 @@ def _name() -> Coder:
         except InvalidValue as exc:
             raise EncodeError(str(exc)) from exc
 
-    def decode(data: bytes, pos: int) -> tuple[Any, int]:
+    def decode(data: bytes, pos: int, work: Work, depth: int) -> tuple[Any, int]:
         (value,) = unpack_from(data, pos)
         return uint64_to_name(value), pos + 8
 
@@ -247,7 +262,7 @@ def _value_type(module: str, class_name: str) -> Coder:
     cls: Any = getattr(import_module(f"sessionkit.antelope.{module}"), class_name)
     from_json, from_abi = cls.from_json, cls.from_abi
 
-    def encode(value: Any, out: bytearray) -> None:
+    def encode(value: Any, out: bytearray, work: Work, depth: int) -> None:
         try:
             out += from_json(value).to_abi()
         except EncodeError:
@@ -255,7 +270,7 @@ def _value_type(module: str, class_name: str) -> Coder:
         except InvalidValue as exc:
             raise EncodeError(str(exc)) from exc
 
-    def decode(data: bytes, pos: int) -> tuple[Any, int]:
+    def decode(data: bytes, pos: int, work: Work, depth: int) -> tuple[Any, int]:
         try:
             value, pos = from_abi(data, pos)
         except DecodeError:

@@ -2,9 +2,9 @@
 
 The reference renders float64 with JavaScript's ``Number#toString`` and float32 with
 ``toFixed(7)``, both as strings; it reads numbers or numeric strings (plus ``"NaN"``,
-``"Infinity"``, ``"-Infinity"``). One deliberate difference: ``-0.0`` renders as ``"-0"``
-(float64) or ``"-0.0000000"`` (float32) where JavaScript drops the sign, so that decoding and
-encoding again keeps the sign bit.
+``"Infinity"``, ``"-Infinity"``). Like JavaScript, both drop the sign of a zero: ``-0.0``
+renders as ``"0"`` and ``"0.0000000"`` (so its sign bit does not survive a JSON round trip),
+while a negative float32 that rounds to zero keeps it (``"-0.0000000"``), as ``toFixed`` does.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from sessionkit.errors import EncodeError
+
+from ._io import brief
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _SPECIAL = {"NaN": math.nan, "Infinity": math.inf, "+Infinity": math.inf, "-Infinity": -math.inf}
@@ -28,7 +30,7 @@ def parse_float(value: object) -> float:
         try:
             return float(value)
         except OverflowError:
-            raise EncodeError(f"number {value} is too large for a float") from None
+            raise EncodeError(f"number {brief(value)} is too large for a float") from None
     if isinstance(value, float):
         return float(value)
     if isinstance(value, str):
@@ -38,20 +40,20 @@ def parse_float(value: object) -> float:
         if _NUMBER.fullmatch(value):
             number = float(value)
             if math.isinf(number):  # "1e400": write "Infinity" if infinity is meant
-                raise EncodeError(f"number {value!r:.50} is too large for a float")
+                raise EncodeError(f"number {brief(value)} is too large for a float")
             return number
-        raise EncodeError(f"invalid number {value!r:.50}: expected a decimal number string")
+        raise EncodeError(f"invalid number {brief(value)}: expected a decimal number string")
     raise EncodeError(f"expected a number, got {type(value).__name__}")
 
 
 def js_number_string(value: float) -> str:
-    """``Number#toString`` of JavaScript (shortest round-trip digits), but ``"-0"`` for -0.0."""
+    """``Number#toString`` of JavaScript: shortest round-trip digits, ``"0"`` for either zero."""
     if math.isnan(value):
         return "NaN"
     if value in (math.inf, -math.inf):
         return "Infinity" if value > 0 else "-Infinity"
     if value == 0:
-        return "-0" if math.copysign(1.0, value) < 0 else "0"
+        return "0"
     sign = "-" if value < 0 else ""
     mantissa, _, exponent = repr(abs(value)).partition("e")
     whole, _, fraction = mantissa.partition(".")
@@ -78,5 +80,5 @@ def js_to_fixed7(value: float) -> str:
     if not math.isfinite(value) or abs(value) >= 1e21:
         return js_number_string(value)
     if value == 0:
-        return "-0.0000000" if math.copysign(1.0, value) < 0 else "0.0000000"
+        return "0.0000000"
     return format(Decimal(value).quantize(_SEVEN_PLACES, rounding=ROUND_HALF_UP), "f")

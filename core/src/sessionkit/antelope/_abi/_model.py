@@ -16,9 +16,12 @@ from sessionkit.errors import ABIError, DecodeError, EncodeError
 
 from ._compile import Compiler
 from ._io import finish
+from ._limits import WORK_FLOOR, WORK_PER_BYTE
 
 if TYPE_CHECKING:
     from sessionkit.antelope._name import Name
+
+    from ._types import ResolvedType
 
 __all__ = [
     "ABI",
@@ -126,18 +129,21 @@ class ABI(msgspec.Struct, frozen=True, dict=True):
         return f"ABI({self.version!r}, {sizes})"
 
     @classmethod
-    def from_json(cls, value: dict[str, Any] | str | bytes | ABI) -> Self:
-        """An ABI from its JSON text or parsed JSON (``get_abi``'s ``abi`` field)."""
+    def from_json(cls, value: dict[str, Any] | str | bytes | bytearray | memoryview | ABI) -> Self:
+        """An ABI from its JSON text (``str`` or UTF-8 bytes) or parsed JSON (``get_abi``'s
+        ``abi`` field); ``ABIError`` for anything else."""
         if isinstance(value, cls):
             return value
         try:
-            if isinstance(value, str | bytes):
+            if isinstance(value, str | bytes | bytearray | memoryview):
                 return msgspec.json.decode(value, type=cls, strict=False)
             return msgspec.convert(value, cls, strict=False)
         except msgspec.ValidationError as exc:
             raise ABIError(f"not a valid ABI: {exc}") from None
         except msgspec.DecodeError as exc:
             raise ABIError(f"ABI JSON does not parse: {exc}") from None
+        except (UnicodeDecodeError, UnicodeEncodeError) as exc:
+            raise ABIError(f"ABI JSON is not valid unicode text: {exc.reason}") from None
 
     @classmethod
     def from_bytes(cls, data: bytes | bytearray | memoryview) -> Self:
@@ -162,11 +168,16 @@ class ABI(msgspec.Struct, frozen=True, dict=True):
         return Compiler(self)
 
     def encode(self, type_name: str, value: object) -> bytes:
-        """The binary form of ``value`` (JSON-like, or our value types) as ``type_name``."""
+        """The binary form of ``value`` (JSON-like, or our value types) as ``type_name``.
+
+        ``EncodeError`` also when the value nests more than ``MAX_NESTING`` (64) levels, or holds
+        far more values that occupy no bytes than the bytes it writes (see docs/antelope.md,
+        "Limits on untrusted input").
+        """
         encode = self._compiler.coder(type_name).encode
         out = bytearray()
         try:
-            encode(value, out)
+            encode(value, out, [0, WORK_FLOOR], 1)  # a fresh Work (spent, limit), top level
         except EncodeError as exc:
             finish(exc, type_name)
             raise
@@ -187,14 +198,20 @@ class ABI(msgspec.Struct, frozen=True, dict=True):
     def decode_partial(
         self, type_name: str, data: bytes | bytearray | memoryview, pos: int = 0
     ) -> tuple[Any, int]:
-        """Decode one ``type_name`` value at ``pos``; return it and the position after it."""
+        """Decode one ``type_name`` value at ``pos``; return it and the position after it.
+
+        ``DecodeError`` also when the value nests more than ``MAX_NESTING`` (64) levels or holds
+        more values that occupy no bytes than the length of the data allows (see
+        docs/antelope.md, "Limits on untrusted input"), so hostile data fails in milliseconds.
+        """
         decode = self._compiler.coder(type_name).decode
         if type(data) is not bytes:
             data = _as_bytes(data, type_name)
         if not isinstance(pos, int) or not 0 <= pos <= len(data):
             raise DecodeError(f"{type_name}: position {pos} is outside the data")
         try:
-            return decode(data, pos)
+            work = [0, max(WORK_FLOOR, WORK_PER_BYTE * (len(data) - pos))]  # spent, limit
+            return decode(data, pos, work, 1)
         except DecodeError as exc:
             finish(exc, type_name)
             raise
@@ -202,6 +219,13 @@ class ABI(msgspec.Struct, frozen=True, dict=True):
             raise DecodeError(f"{type_name}: unexpected end of data") from None
         except RecursionError:
             raise DecodeError(f"{type_name}: data is nested too deeply") from None
+
+    def resolve_type(self, type_name: str) -> ResolvedType:
+        """How the codec reads ``type_name``: the struct, variant or builtin it stands for once
+        aliases are followed, the wrappers around it, and a struct's fields (bases first) or a
+        variant's alternatives. For code that walks values by their ABI type the way the codec
+        does; ``ABIError`` if the name does not resolve."""
+        return self._compiler.resolve(type_name)
 
     def action_type(self, action_name: str | Name) -> str:
         """The struct type of an action's data; ``ABIError`` if the ABI has no such action."""
