@@ -22,9 +22,8 @@ from sessionkit.chain import (
     ABICache,
     APIClient,
     GetInfoResponse,
-    ref_block_num,
-    ref_block_prefix,
 )
+from sessionkit.chain._tapos import ref_block_num, ref_block_prefix
 from sessionkit.errors import (
     ABINotFoundError,
     ChainAPIError,

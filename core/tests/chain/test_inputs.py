@@ -15,10 +15,8 @@ from sessionkit.chain import (
     APIClient,
     ChainDefinition,
     block_num_from_id,
-    expiration,
-    ref_block_num,
-    ref_block_prefix,
 )
+from sessionkit.chain._tapos import expiration, ref_block_num, ref_block_prefix
 from sessionkit.errors import ABIError, InvalidChecksum, InvalidTime, InvalidValue
 
 if TYPE_CHECKING:

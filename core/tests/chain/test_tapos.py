@@ -1,4 +1,7 @@
-"""TAPoS helpers: reference block fields from a block id, expiration from the head time."""
+"""TAPoS helpers: reference block fields from a block id, expiration from the head time.
+
+The helpers behind ``transaction_header`` are private; their edge cases are tested directly.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +14,9 @@ from sessionkit.antelope import Checksum256, TimePoint, TimePointSec
 from sessionkit.chain import (
     TransactionHeader,
     block_num_from_id,
-    expiration,
-    ref_block_num,
-    ref_block_prefix,
     transaction_header,
 )
+from sessionkit.chain._tapos import expiration, ref_block_num, ref_block_prefix
 from sessionkit.errors import InvalidChecksum
 
 # Block 0x0001abcd; bytes 8..12 are 0x78 0x56 0x34 0x12 -> little-endian 0x12345678.
