@@ -202,12 +202,12 @@ def test_type_names_must_be_strings_and_not_absurdly_deep() -> None:
     with pytest.raises(ABIError, match="string"):
         TOKEN.encode(["transfer"], {})  # type: ignore[arg-type]
     assert not TOKEN.has_type(5)  # type: ignore[arg-type]
-    with pytest.raises(ABIError, match="deeply"):
+    with pytest.raises(ABIError, match="at most 1024"):
         encode("uint8" + "[]" * 50_000, [])
     chain = [{"new_type_name": f"t{i}", "type": f"t{i + 1}"} for i in range(50_000)]
     deep_alias = ABI.from_json({"types": [*chain, {"new_type_name": "t50000", "type": "uint8"}]})
-    with pytest.raises(ABIError, match="deeply"):
-        deep_alias.encode("t0", 1)
+    # A long alias chain resolves without recursion, in time linear in its length.
+    assert deep_alias.encode("t0", 1) == b"\x01"
     assert encode("uint8" + "[]" * 20, []) == b"\x00"
 
 
@@ -224,12 +224,12 @@ def test_recursive_types_encode_and_decode() -> None:
 
 
 def test_deep_nesting_is_an_error_not_a_recursion_error() -> None:
-    with pytest.raises(DecodeError, match="nested"):
+    with pytest.raises(DecodeError, match="nest more than 64 levels"):
         LINKED.decode("node", b"\x01\x01" * 100_000 + b"\x01\x00")
     deep: dict[str, Any] = {"value": 1, "next": None}
     for _ in range(100_000):
         deep = {"value": 1, "next": deep}
-    with pytest.raises(EncodeError, match="nested"):
+    with pytest.raises(EncodeError, match="nest more than 64 levels"):
         LINKED.encode("node", deep)
     cyclic: dict[str, Any] = {"value": 1}
     cyclic["next"] = cyclic
@@ -299,12 +299,13 @@ def test_varuint32_must_be_minimal_and_in_range(hex_data: str) -> None:
 
 
 def test_floats() -> None:
-    assert decode("float64", encode("float64", "-0")) == "-0"
+    # JavaScript drops the sign of a zero (``String(-0) == "0"``); so does the reference's JSON.
+    assert decode("float64", encode("float64", "-0")) == "0"
     assert encode("float64", "-0") == struct.pack("<d", -0.0)
     assert decode("float64", encode("float64", "NaN")) == "NaN"
     assert decode("float64", encode("float64", "1e-7")) == "1e-7"
     assert decode("float32", encode("float32", 2)) == "2.0000000"
-    assert decode("float32", encode("float32", "-0")) == "-0.0000000"
+    assert decode("float32", encode("float32", "-0")) == "0.0000000"
     assert decode("float32", encode("float32", -1e-9)) == "-0.0000000"
     payload_nan = struct.unpack("<d", struct.pack("<Q", 0x7FF8_0000_0000_0001))[0]
     assert encode("float64", payload_nan) == encode("float64", "NaN")
