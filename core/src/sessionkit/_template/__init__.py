@@ -72,7 +72,7 @@ def plugin_names(name: str, kind: str) -> PluginNames:
             f"plugin name {name!r} is not usable: use lowercase letters, digits and single "
             "hyphens, starting with a letter, at most 40 characters (e.g. 'my-wallet')"
         )
-    return PluginNames(name, kind)  # type: ignore[arg-type]
+    return PluginNames(name, kind)
 
 
 def render_plugin(name: str, kind: str, destination: str | Path) -> Path:
