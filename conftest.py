@@ -40,7 +40,9 @@ def doc_environment(
         devnet = request.getfixturevalue("devnet")
         monkeypatch.setenv("DEVNET_URL", devnet.url)
         monkeypatch.setenv("DEVNET_CHAIN_ID", str(devnet.chain_id))
-        monkeypatch.setenv("SESSIONKIT_PRIVATE_KEY", devnet.accounts["alice"].private_key.to_string())
+        monkeypatch.setenv(
+            "SESSIONKIT_PRIVATE_KEY", devnet.accounts["alice"].private_key.to_string()
+        )
 
 
 pytest_collect_file = Sybil(
