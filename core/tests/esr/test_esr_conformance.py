@@ -59,8 +59,8 @@ def _callback(args: dict[str, Any]) -> dict[str, Any]:
 def _create(args: dict[str, Any]) -> SigningRequest:
     """Build a request from a vector's ``create_args`` through our API."""
     common: dict[str, Any] = {**_callback(args)}
-    if "chainId" in args:
-        common["chain_id"] = args["chainId"]
+    # The reference defaults to EOS where a vector names no chain; ours requires one.
+    common["chain_id"] = args.get("chainId", ChainName.EOS)
     if "chainIds" in args:
         common["chain_ids"] = args["chainIds"]
     if "info" in args:

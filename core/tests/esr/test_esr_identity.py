@@ -15,7 +15,7 @@ from sessionkit.errors import (
     InvalidSigningRequest,
     SessionKitError,
 )
-from sessionkit.esr import IdentityProof, ResolvedSigningRequest, SigningRequest
+from sessionkit.esr import ChainName, IdentityProof, ResolvedSigningRequest, SigningRequest
 
 KEY = PrivateKey.from_string("PVT_K1_2Uew3LyC8KRRXrnqiN4RmMP2nqR1tVY5gAjXMJkdtFVTthdRtJ")
 OTHER = PrivateKey.from_string("PVT_K1_LzT8YiEeLKG82uYqYPjytVotkztTVgR9Xs9YFfRU1wQ7dtcED")
@@ -121,7 +121,7 @@ def test_bad_json_is_refused(value: object) -> None:
 
 
 def test_from_payload_needs_a_v3_identity_request() -> None:
-    v2 = SigningRequest.create_identity("https://cb.example")
+    v2 = SigningRequest.create_identity("https://cb.example", chain_id=ChainName.EOS)
     resolved = v2.resolve(None, "alice@active")
     callback = resolved.get_callback([KEY.sign_digest(resolved.signing_digest)])
     assert callback is not None
@@ -132,7 +132,9 @@ def test_from_payload_needs_a_v3_identity_request() -> None:
 
 
 def test_from_payload_of_a_v3_login() -> None:
-    request = SigningRequest.create_identity("https://cb.example", scope="myapp")
+    request = SigningRequest.create_identity(
+        "https://cb.example", scope="myapp", chain_id=ChainName.EOS
+    )
     resolved = request.resolve(None, "alice@active", expiration="2030-01-01T00:00:00")
     signature = KEY.sign_digest(resolved.signing_digest)
     callback = resolved.get_callback([signature])
@@ -199,7 +201,9 @@ def test_any_json_parses_or_raises_a_sessionkit_error(changes: dict[str, Any]) -
     )
 )
 def test_any_login_payload_gives_a_proof_or_a_sessionkit_error(changes: dict[str, Any]) -> None:
-    request = SigningRequest.create_identity("https://cb.example", scope="myapp")
+    request = SigningRequest.create_identity(
+        "https://cb.example", scope="myapp", chain_id=ChainName.EOS
+    )
     resolved = request.resolve(None, "alice@active", expiration="2030-01-01T00:00:00")
     callback = resolved.get_callback([KEY.sign_digest(resolved.signing_digest)])
     assert callback is not None
@@ -221,7 +225,9 @@ JUNGLE4 = "73e4385a2708e6d7048834fbc1079f2fabb17b3c125b146af438971e90716c4d"
 
 def login_payload(signer: str, **identity: Any) -> dict[str, str]:
     """A wallet's answer to a v3 login on EOS (``identity``: account=, permission=)."""
-    request = SigningRequest.create_identity("https://cb.example", scope="myapp", **identity)
+    request = SigningRequest.create_identity(
+        "https://cb.example", scope="myapp", **identity, chain_id=ChainName.EOS
+    )
     resolved = request.resolve(None, signer, expiration="2030-01-01T00:00:00")
     callback = resolved.get_callback([KEY.sign_digest(resolved.signing_digest)])
     assert callback is not None

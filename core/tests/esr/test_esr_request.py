@@ -27,7 +27,9 @@ def transfer(to: str = "bob", memo: str = "") -> dict[str, Any]:
 
 
 def transfer_request(**options: Any) -> SigningRequest:
-    return SigningRequest.create(action=transfer(), abis=ABIS, **options)
+    return SigningRequest.create(
+        action=transfer(), abis=ABIS, **{"chain_id": ChainName.EOS, **options}
+    )
 
 
 # -- the login request of wharfkit-behaviour.md 8.3 --------------------------------------------
@@ -84,10 +86,19 @@ def test_anchor_login_with_an_aliased_or_multi_chain() -> None:
 )
 def test_exactly_one_kind_of_request(kinds: dict[str, Any]) -> None:
     with pytest.raises(InvalidSigningRequest, match="exactly one"):
-        SigningRequest.create(abis=ABIS, **kinds)
+        SigningRequest.create(abis=ABIS, **kinds, chain_id=ChainName.EOS)
 
 
-def test_defaults_eos_broadcast_no_callback() -> None:
+def test_the_chain_is_required() -> None:
+    """The reference silently defaults to EOS mainnet; a request names its chain (or None)."""
+    with pytest.raises(InvalidSigningRequest, match="needs chain_id="):
+        SigningRequest.create(action=transfer(), abis=ABIS)
+    with pytest.raises(InvalidSigningRequest, match="create_identity needs chain_id="):
+        SigningRequest.create_identity("https://cb.example/x")
+    assert SigningRequest.create(action=transfer(), abis=ABIS, chain_id=None).version == 3
+
+
+def test_defaults_broadcast_no_callback() -> None:
     request = transfer_request()
     assert request.version == 2
     assert str(request.chain_id) == EOS
@@ -127,20 +138,24 @@ def test_chain_ids_need_a_multi_chain_request() -> None:
 
 def test_identity_requests_never_broadcast() -> None:
     with pytest.raises(InvalidSigningRequest, match="cannot be broadcast"):
-        SigningRequest.create(identity={"scope": "app"}, broadcast=True)
-    request = SigningRequest.create_identity("https://cb.example/x")
+        SigningRequest.create(identity={"scope": "app"}, broadcast=True, chain_id=ChainName.EOS)
+    request = SigningRequest.create_identity("https://cb.example/x", chain_id=ChainName.EOS)
     assert not request.should_broadcast
     with pytest.raises(InvalidSigningRequest, match="cannot be broadcast"):
         request.set_broadcast(True)
 
 
 def test_identity_helper_placeholders() -> None:
-    anyone = SigningRequest.create_identity("https://cb.example/x")
+    anyone = SigningRequest.create_identity("https://cb.example/x", chain_id=ChainName.EOS)
     assert anyone.identity is None
     assert anyone.identity_permission is None
     assert anyone.version == 2
     specific = SigningRequest.create_identity(
-        "https://cb.example/x", scope="app", account="alice", permission="owner"
+        "https://cb.example/x",
+        scope="app",
+        account="alice",
+        permission="owner",
+        chain_id=ChainName.EOS,
     )
     assert specific.version == 3
     assert specific.identity == "alice"
@@ -150,7 +165,7 @@ def test_identity_helper_placeholders() -> None:
 
 def test_unencoded_data_needs_its_abi() -> None:
     with pytest.raises(ABINotFoundError, match=r"eosio\.token"):
-        SigningRequest.create(action=transfer())
+        SigningRequest.create(action=transfer(), chain_id=ChainName.EOS)
 
 
 @pytest.mark.parametrize(
@@ -163,26 +178,26 @@ def test_unencoded_data_needs_its_abi() -> None:
 )
 def test_malformed_actions_are_refused(action: dict[str, Any], error: str) -> None:
     with pytest.raises(InvalidSigningRequest, match=error):
-        SigningRequest.create(action=action)
+        SigningRequest.create(action=action, chain_id=ChainName.EOS)
 
 
 def test_data_that_does_not_fit_the_abi_is_refused() -> None:
     bad = transfer()
     bad["data"] = {**bad["data"], "quantity": "lots"}
     with pytest.raises(InvalidValue):
-        SigningRequest.create(action=bad, abis=ABIS)
+        SigningRequest.create(action=bad, abis=ABIS, chain_id=ChainName.EOS)
 
 
 def test_typed_actions_and_transactions() -> None:
     action = Action.from_data(
         "eosio.token", "transfer", ["alice@active"], transfer()["data"], TOKEN
     )
-    from_action = SigningRequest.create(action=action)
+    from_action = SigningRequest.create(action=action, chain_id=ChainName.EOS)
     assert from_action.raw_actions == [action]
     tx = Transaction(
         expiration="2024-01-01T00:00:00", ref_block_num=1, ref_block_prefix=2, actions=(action,)
     )
-    from_tx = SigningRequest.create(transaction=tx)
+    from_tx = SigningRequest.create(transaction=tx, chain_id=ChainName.EOS)
     assert from_tx.raw_transaction == tx
     assert not from_tx.requires_tapos
 
@@ -346,14 +361,18 @@ def test_append_and_prepend_actions() -> None:
 
 
 def test_append_to_a_transaction_request() -> None:
-    request = SigningRequest.create(transaction={"actions": [transfer()]}, abis=ABIS)
+    request = SigningRequest.create(
+        transaction={"actions": [transfer()]}, abis=ABIS, chain_id=ChainName.EOS
+    )
     request.append_action(transfer("carol"), ABIS)
     assert len(SigningRequest.from_uri(request.encode()).raw_transaction.actions) == 2
 
 
 def test_identity_requests_take_no_actions() -> None:
     with pytest.raises(InvalidSigningRequest, match="identity"):
-        SigningRequest.create_identity("https://x.example").append_action(transfer(), ABIS)
+        SigningRequest.create_identity("https://x.example", chain_id=ChainName.EOS).append_action(
+            transfer(), ABIS
+        )
 
 
 def test_clone_is_independent() -> None:

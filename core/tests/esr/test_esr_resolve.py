@@ -21,6 +21,7 @@ from sessionkit.errors import (
 from sessionkit.esr import (
     PLACEHOLDER_ACTOR,
     PLACEHOLDER_PERMISSION,
+    ChainName,
     ResolvedSigningRequest,
     SigningRequest,
     extract_signatures,
@@ -68,7 +69,7 @@ def request_for(data: dict[str, Any], **options: Any) -> SigningRequest:
         "authorization": [{"actor": P1, "permission": P1}, {"actor": "other", "permission": P2}],
         "data": data,
     }
-    return SigningRequest.create(action=action, abis=ABIS, **options)
+    return SigningRequest.create(action=action, abis=ABIS, **{"chain_id": ChainName.EOS, **options})
 
 
 EVERYTHING = {
@@ -151,7 +152,9 @@ def test_missing_or_bad_tapos_is_refused(context: dict[str, Any]) -> None:
 
 
 def test_identity_v3_expires_a_minute_from_now_by_default() -> None:
-    request = SigningRequest.create_identity("https://cb.example", scope="app")
+    request = SigningRequest.create_identity(
+        "https://cb.example", scope="app", chain_id=ChainName.EOS
+    )
     resolved = request.resolve(None, "alice@active")
     left = resolved.transaction.expiration.to_datetime() - datetime.now(UTC)
     assert timedelta(seconds=55) <= left <= timedelta(seconds=61)
@@ -161,7 +164,8 @@ def test_missing_abi_and_mismatched_data() -> None:
     with pytest.raises(ABINotFoundError, match="contract"):
         request_for(EVERYTHING).resolve({}, "alice@active", **TAPOS)
     raw = SigningRequest.create(
-        action={"account": "contract", "name": "doit", "authorization": [], "data": "0001"}
+        action={"account": "contract", "name": "doit", "authorization": [], "data": "0001"},
+        chain_id=ChainName.EOS,
     )
     with pytest.raises(InvalidSigningRequest, match="does not match its ABI"):
         raw.resolve(ABIS, "alice@active", **TAPOS)
@@ -382,6 +386,7 @@ def test_resolve_from_chain_refuses_another_chain_even_with_tapos() -> None:
             "actions": [request_for(EVERYTHING).data["req"][1]],
         },
         abis=ABIS,
+        chain_id=ChainName.EOS,
     )
     assert not with_tapos.requires_tapos
     node = FakeNode(JUNGLE4)

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sessionkit.antelope import PrivateKey
 from sessionkit.errors import InvalidSigningRequest, SessionKitError
-from sessionkit.esr import DEFAULT_MAX_PAYLOAD_SIZE, SigningRequest
+from sessionkit.esr import DEFAULT_MAX_PAYLOAD_SIZE, ChainName, SigningRequest
 from sessionkit.esr._uri import decode_payload, encode_payload, inflate_payload
 
 TRANSFER_URI = (
@@ -210,7 +210,7 @@ def test_mutated_requests_decode_or_raise_a_sessionkit_error(
 def _many_actions(count: int) -> SigningRequest:
     """A request of ``count`` identical no-data actions: a few KB deflated, large inflated."""
     action = {"account": "eosio.token", "name": "open", "authorization": [], "data": b""}
-    return SigningRequest.create(actions=[action] * count)
+    return SigningRequest.create(actions=[action] * count, chain_id=ChainName.EOS)
 
 
 def test_default_cap_is_64_kib_and_stops_a_small_uri_expanding_to_many_actions() -> None:
