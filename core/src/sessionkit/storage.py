@@ -272,16 +272,19 @@ def _apply(
     store: dict[str, str], keys: Sequence[str], change: Callable[[Values], Values]
 ) -> dict[str, str | None]:
     current = {key: store.get(key) for key in keys}
-    changes = change(current)
+    changes = dict(change(current))
+    # Check the whole change before applying any of it: all or nothing.
     for key, value in changes.items():
         if key not in current:
             raise StorageError(
                 f"update() changed {key!r}, which was not among its keys {list(keys)}"
             )
+        if value is not None:
+            _check_value(key, value)
+    for key, value in changes.items():
         if value is None:
             store.pop(key, None)
         else:
-            _check_value(key, value)
             store[key] = value
     return {key: store.get(key) for key in keys}
 

@@ -130,6 +130,18 @@ class SessionStorageContract(Contract):
             await storage.update(["a"], change)
         assert await storage.read("a") == "kept"
 
+    async def test_an_invalid_change_changes_nothing(self, storage: SessionStorage) -> None:
+        """A change touching a key it did not read, or storing a non-string, is refused whole."""
+        from sessionkit.errors import StorageError
+
+        await storage.write("a", "kept")
+        with pytest.raises(StorageError):
+            await storage.update(["a"], lambda _: {"a": "changed", "b": "sneaked"})
+        with pytest.raises(StorageError):
+            await storage.update(["a", "b"], lambda _: {"a": "changed", "b": 3})  # type: ignore[dict-item]
+        assert await storage.read("a") == "kept"
+        assert await storage.read("b") is None
+
     async def test_concurrent_updates_from_tasks_lose_nothing(
         self, storage: SessionStorage
     ) -> None:
