@@ -629,8 +629,10 @@ async def _check_signatures(
     except ChainAPIError as exc:
         signers = "; ".join(f"{source} signed with {key}" for key, source in unknown)
         raise InvalidPluginSignature(
-            f"the signatures cannot authorize this transaction ({signers}): a signature was "
-            f"made over another transaction or chain, or with a wrong key. The chain says: {exc}"
+            f"the signatures cannot authorize this transaction ({signers}): a signature is "
+            "missing (the permission needs more keys than signed: add the co-signing plugin or "
+            "wallet), or one was made over another transaction or chain, or with a wrong key. "
+            f"The chain says: {exc}"
         ) from exc
     needed = {str(key) for key in required}
     for key, source in unknown:
