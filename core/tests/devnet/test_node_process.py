@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sessionkit.devnet._node import NodeProcess, free_ports, process_alive, stop_detached
+from sessionkit.devnet._node import NodeProcess, free_ports, process_alive, stop_directory
 from sessionkit.devnet._venv import NodeEnvironment
 from sessionkit.errors import DevnetError
 
@@ -154,7 +154,7 @@ def test_detached_node_outlives_its_owner_until_stopped(fake_env, tmp_path) -> N
     directory = Path(str(info["dir"]))
     assert process_alive(pid)
     assert directory.is_dir()
-    stop_detached(supervisor, pid, directory, timeout=5)
+    stop_directory(directory, timeout=5)
     assert wait_gone(pid, supervisor, int(report["helper"]))
     assert not directory.exists()
 
@@ -166,11 +166,11 @@ def node_like_directory() -> Path:
     return directory
 
 
-def test_stop_detached_ignores_a_pid_that_is_not_ours() -> None:
+def test_stop_directory_leaves_processes_that_are_not_the_nodes() -> None:
     bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     directory = node_like_directory()
     try:
-        stop_detached(bystander.pid, bystander.pid, directory, timeout=0.1)
+        stop_directory(directory, timeout=0.1)
         assert process_alive(bystander.pid)
         assert not directory.exists()
     finally:
@@ -179,7 +179,7 @@ def test_stop_detached_ignores_a_pid_that_is_not_ours() -> None:
         shutil.rmtree(directory, ignore_errors=True)
 
 
-def test_stop_detached_refuses_a_directory_the_devnet_did_not_make(tmp_path, monkeypatch) -> None:
+def test_stop_directory_refuses_a_directory_the_devnet_did_not_make(tmp_path, monkeypatch) -> None:
     keep = tmp_path / "keep.txt"
     keep.write_text("mine")
     monkeypatch.chdir(tmp_path)
@@ -192,7 +192,7 @@ def test_stop_detached_refuses_a_directory_the_devnet_did_not_make(tmp_path, mon
     try:
         for directory in (Path(""), Path("."), tmp_path, elsewhere, no_config, other_name):
             with pytest.raises(DevnetError, match="refusing to delete"):
-                stop_detached(os.getpid(), os.getpid(), directory, timeout=0.1)
+                stop_directory(directory, timeout=0.1)
         assert keep.read_text() == "mine"
         assert elsewhere.is_dir()
         assert no_config.is_dir()
