@@ -8,8 +8,9 @@ import secrets
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import anyio
 import pytest
-from sessionkit import ChainDefinition
+from sessionkit import ChainDefinition, MemoryStorage, SessionKit
 from sessionkit.antelope import (
     Action,
     KeyType,
@@ -23,6 +24,7 @@ from sessionkit.chain import ABICache, APIClient
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
+    from sessionkit import SessionStorage, UserInterface, WalletPlugin
     from sessionkit.devnet import Devnet
 
 _T = TypeVar("_T")
@@ -114,7 +116,14 @@ class ChainAdmin:
         transaction = Transaction(**info.transaction_header(60).to_dict(), actions=tuple(built))
         digest = transaction.signing_digest(info.chain_id)
         signed = SignedTransaction(transaction, [key.sign_digest(digest) for key in keys])
-        await self.client.send_transaction(signed)
+        sent = await self.client.send_transaction(signed)
+        # The node indexes keys and accounts (get_accounts_by_authorizers) only once the block
+        # holding the transaction is accepted: wait for it, as a login right after would.
+        with anyio.fail_after(10):
+            for _ in range(200):
+                if (await self.client.get_info()).head_block_num >= sent.processed.block_num:
+                    break
+                await anyio.sleep(0.1)
 
     async def new_account(
         self,
@@ -166,8 +175,6 @@ async def admin(devnet: Devnet) -> AsyncIterator[ChainAdmin]:
 
 def run_in_thread(function: Callable[[], Awaitable[_T]]) -> _T:
     """Run ``function`` in its own event loop in a worker thread (for sync fixtures)."""
-    import anyio
-
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(anyio.run, function).result()
 
@@ -184,3 +191,28 @@ def r1_account(devnet: Devnet) -> tuple[str, PrivateKey]:
             )
 
     return run_in_thread(make), key
+
+
+@pytest.fixture
+def kit_for(chain: ChainDefinition) -> Callable[..., SessionKit]:
+    """``kit_for(wallet, ui=None, storage=None, chains=None)``: a kit with only that wallet,
+    on the devnet, in memory storage unless given (use it with ``async with``)."""
+
+    def make(
+        wallet: WalletPlugin,
+        *,
+        ui: UserInterface | None = None,
+        storage: SessionStorage | None = None,
+        chains: Sequence[ChainDefinition] | None = None,
+        app_name: str = "privatekey-tests",
+    ) -> SessionKit:
+        return SessionKit(
+            app_name,
+            list(chains or [chain]),
+            ui=ui,
+            wallet_plugins=[wallet],
+            storage=storage or MemoryStorage(),
+            discover=False,
+        )
+
+    return make
