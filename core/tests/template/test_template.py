@@ -83,3 +83,17 @@ def test_every_kind_passes_its_contract_suite(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert " passed" in done.stdout
     assert "skipped" not in done.stdout
+
+
+def test_the_new_plugin_command(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from sessionkit._template._command import new_plugin
+
+    runner = CliRunner()
+    done = runner.invoke(new_plugin, ["acme", "--kind", "login", "--to", str(tmp_path / "a")])
+    assert done.exit_code == 0, done.output
+    assert "wrote sessionkit-login-acme" in done.output
+    assert (tmp_path / "a" / "tests" / "test_contract.py").is_file()
+    refused = runner.invoke(new_plugin, ["Acme", "--kind", "login", "--to", str(tmp_path / "b")])
+    assert refused.exit_code == 2
+    assert "lowercase letters" in refused.output
