@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Self
 
+import anyio
 import msgspec
 
 from sessionkit._chainlink import ChainLink
@@ -37,7 +38,12 @@ from sessionkit.login import LoginResult
 from sessionkit.plugins import PluginHost, PluginInfo, Registration
 from sessionkit.session import AbisLike, Session
 from sessionkit.storage import FileStorage, SessionStorage, Values
-from sessionkit.ui import HeadlessUI, UserInterface, UserInterfaceLoginResponse, is_silent
+from sessionkit.ui import (
+    HeadlessUI,
+    UserInterface,
+    UserInterfaceLoginResponse,
+    report_cancelled,
+)
 from sessionkit.wallet import WalletLoginResponse, WalletPlugin
 
 if TYPE_CHECKING:
@@ -288,8 +294,10 @@ class SessionKit:
             await ui.on_login_complete()
             return LoginResult(session=session, context=context, response=response)
         except Exception as error:
-            if not is_silent(error):
-                await ui.on_error(error)
+            await ui.on_error(error)
+            raise
+        except anyio.get_cancelled_exc_class():
+            await report_cancelled(ui, "login")
             raise
 
     def _login_context(

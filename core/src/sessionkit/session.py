@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Self, overload
 
+import anyio
 import msgspec
 
 from sessionkit._chainlink import ChainLink
@@ -56,7 +57,7 @@ from sessionkit.transact import (
     Revision,
     TransactResult,
 )
-from sessionkit.ui import is_silent
+from sessionkit.ui import report_cancelled
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -379,8 +380,12 @@ class Session:
                 await ui.on_transact_complete()
             return result
         except Exception as error:
-            if ui is not None and not is_silent(error):
+            if ui is not None:
                 await ui.on_error(error)
+            raise
+        except anyio.get_cancelled_exc_class():
+            if ui is not None:
+                await report_cancelled(ui, "transaction")
             raise
 
     def _context(

@@ -19,6 +19,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+import anyio
 import msgspec
 
 from sessionkit.antelope import Checksum256
@@ -113,7 +114,9 @@ class UserInterface(ABC):
         """Show ``args`` until the person answers; raise `Cancelled` when they decline."""
 
     async def on_error(self, error: BaseException) -> None:
-        """Show an error (never a silent `Cancelled`)."""
+        """A login or transaction failed or was cancelled: show ``error`` and clear what the
+        operation showed. A silent `Cancelled` (the task was cancelled, or the person closed
+        the view) must only clear, never be shown (use `is_silent`)."""
 
     def status(self, message: str) -> None:
         """Show a one-line status, such as "Awaiting response from your wallet"."""
@@ -122,13 +125,13 @@ class UserInterface(ABC):
         """A login starts."""
 
     async def on_login_complete(self) -> None:
-        """A login ended (successfully or not): clear what it showed."""
+        """A login succeeded: clear what it showed (a failed one ends with ``on_error``)."""
 
     async def on_transact(self) -> None:
         """A transaction starts."""
 
     async def on_transact_complete(self) -> None:
-        """A transaction ended: clear what it showed."""
+        """A transaction succeeded: clear what it showed (a failed one ends with ``on_error``)."""
 
     async def on_sign(self) -> None:
         """The wallet is about to be asked for signatures."""
@@ -242,3 +245,14 @@ def _lookup(strings: Mapping[str, Any], path: list[str]) -> str | None:
 def is_silent(error: BaseException) -> bool:
     """True for a cancellation a user interface must not show."""
     return isinstance(error, Cancelled) and error.silent
+
+
+#: How long a user interface may take to clear its view after its operation was cancelled.
+UI_CLEANUP_SECONDS = 5.0
+
+
+async def report_cancelled(ui: UserInterface, what: str) -> None:
+    """Tell ``ui`` that the task running ``what`` was cancelled (a silent `Cancelled`), so it
+    clears what it showed. Shielded from the cancellation, and bounded in time."""
+    with anyio.move_on_after(UI_CLEANUP_SECONDS, shield=True):
+        await ui.on_error(Cancelled(f"the {what} was cancelled", silent=True))
