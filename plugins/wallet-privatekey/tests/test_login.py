@@ -4,6 +4,7 @@ and the check that the key can sign for the permission alone (multi-signature, d
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -28,7 +29,7 @@ def transfer(sender: str, permission: str = "active", to: str = "bob") -> dict[s
         "account": "eosio.token",
         "name": "transfer",
         "authorization": [{"actor": sender, "permission": permission}],
-        "data": {"from": sender, "to": to, "quantity": "0.0010 SYS", "memo": "login test"},
+        "data": {"from": sender, "to": to, "quantity": "0.0010 SYS", "memo": uuid.uuid4().hex},
     }
 
 

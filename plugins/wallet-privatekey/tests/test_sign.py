@@ -4,6 +4,7 @@ signatures the chain accepts, and the transaction handed back exactly as it came
 from __future__ import annotations
 
 import hashlib
+import uuid
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -23,12 +24,12 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.anyio, pytest.mark.devnet]
 
 
-def transfer(sender: str, memo: str = "sign test", quantity: str = "0.0100 SYS") -> dict[str, Any]:
+def transfer(sender: str, quantity: str = "0.0100 SYS") -> dict[str, Any]:
     return {
         "account": "eosio.token",
         "name": "transfer",
         "authorization": [{"actor": sender, "permission": "active"}],
-        "data": {"from": sender, "to": "bob", "quantity": quantity, "memo": memo},
+        "data": {"from": sender, "to": "bob", "quantity": quantity, "memo": uuid.uuid4().hex},
     }
 
 
