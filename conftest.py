@@ -5,7 +5,8 @@ The examples of one document share a namespace, a working directory and a ``SESS
 of their own. Examples that talk to a chain read ``DEVNET_URL`` and ``DEVNET_CHAIN_ID`` (and
 ``SESSIONKIT_PRIVATE_KEY``, alice's published devnet key): a document that mentions
 ``DEVNET_URL`` gets them from the test session's devnet, so each example is the code a reader
-runs against ``uv run sessionkit devnet start``.
+runs against ``uv run sessionkit devnet start``; a document showing a test that takes the
+``devnet`` fixture (``(devnet``) also finds that fixture's value under the name ``devnet``.
 """
 
 from __future__ import annotations
@@ -36,8 +37,10 @@ def doc_environment(
         directory = _document_dirs[document] = tmp_path_factory.mktemp(document.stem)
     monkeypatch.setenv("SESSIONKIT_HOME", str(directory))
     monkeypatch.chdir(directory)
-    if "DEVNET_URL" in document.read_text(encoding="utf-8"):
+    text = document.read_text(encoding="utf-8")
+    if "DEVNET_URL" in text or "(devnet" in text:
         devnet = request.getfixturevalue("devnet")
+        request.node.example.namespace["devnet"] = devnet
         monkeypatch.setenv("DEVNET_URL", devnet.url)
         monkeypatch.setenv("DEVNET_CHAIN_ID", str(devnet.chain_id))
         monkeypatch.setenv(
