@@ -9,13 +9,17 @@ The same classes and methods without ``await``::
         session.transact(action=transfer)
 
 The async kit runs in an event loop on a background thread (an anyio blocking portal, asyncio
-by default, ``backend="trio"`` for trio); each call blocks until it is done. Close the kit
-(``with``, or ``kit.close()``) to stop that thread. Do not use it from inside a running event
-loop: there, ``await`` the async kit.
+by default, ``backend="trio"`` for trio); each call blocks until it is done, so it also works
+where an event loop already runs but cannot be awaited (a notebook cell). Every other coroutine
+method of the async classes blocks here too (``kit.aclose()``, ``session.aclose()``). Close the
+kit (``with``, or ``kit.close()``) to stop that thread. In async code, ``await`` the async kit
+instead: a blocking call there holds up that code's event loop until it returns.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -53,7 +57,7 @@ class Session:
         return self._session
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._session, name)
+        return _blocking(getattr(self._session, name), self._portal)
 
     def __repr__(self) -> str:
         return repr(self._session).replace("<Session", "<sync Session", 1)
@@ -112,7 +116,7 @@ class SessionKit:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
-        return getattr(self._kit, name)
+        return _blocking(getattr(self._kit, name), self._portal)
 
     def __repr__(self) -> str:
         return repr(self._kit).replace("<SessionKit", "<sync SessionKit", 1)
@@ -163,6 +167,18 @@ class SessionKit:
 
     def _wrap(self, session: AsyncSession) -> Session:
         return Session(session, self._portal)
+
+
+def _blocking(value: Any, portal: BlockingPortal) -> Any:
+    """``value`` itself, or, for a coroutine method, a function running it through the portal."""
+    if not inspect.iscoroutinefunction(value):
+        return value
+
+    @functools.wraps(value)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return portal.call(functools.partial(value, *args, **kwargs))
+
+    return call
 
 
 async def _build(args: tuple[Any, ...], options: dict[str, Any]) -> _kit.SessionKit:
