@@ -446,3 +446,37 @@ def test_fuzz_key_file_contents(tmp_path: Path, content: bytes) -> None:
         return
     assert loaded is not None
     assert loaded[0] == PrivateKey.from_string(content.decode("ascii").strip())
+
+
+@pytest.mark.parametrize(
+    ("path", "says"),
+    [
+        ("a\x00b", "cannot open the key file 'a\\x00b': embedded null byte"),
+        ("~no-such-user-here/k", "cannot open the key file '~no-such-user-here/k'"),
+        ("", "key_file is empty"),
+        ("  ", "key_file is empty"),
+        (42, "not int"),
+        (b"/tmp/k", "not bytes"),
+    ],
+)
+def test_a_key_file_that_is_no_path_is_a_configuration_error(path: object, says: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        PrivateKeyWallet(key_file=path)  # type: ignore[arg-type]
+    assert says in str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["env_var", "key_file_env_var"])
+@pytest.mark.parametrize("bad", ["", 42, b"KEY"])
+def test_variable_names_must_be_names(name: str, bad: object) -> None:
+    with pytest.raises(ConfigurationError, match=f"{name} is the name of an environment variable"):
+        PrivateKeyWallet(**{name: bad})  # type: ignore[arg-type]
+
+
+@settings(max_examples=200)
+@given(st.text(max_size=80))
+@example("\x00")
+@example("~\x00")
+@example("~nosuchuser")
+def test_fuzz_any_key_file_path_is_a_key_or_a_sessionkit_error(path: str) -> None:
+    _, error = attempt(lambda: PrivateKeyWallet(key_file=path))
+    assert error is None or isinstance(error, ConfigurationError | InvalidKey), repr(error)

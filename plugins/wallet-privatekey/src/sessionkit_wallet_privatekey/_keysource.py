@@ -47,6 +47,12 @@ def load_key(
     Two sources at the same level (both arguments, or both variables) are a
     `ConfigurationError`: which one wins would be a guess.
     """
+    for name, value in (("env_var", env_var), ("key_file_env_var", key_file_env_var)):
+        if value is not None and (not isinstance(value, str) or not value):
+            raise ConfigurationError(
+                f"{name} is the name of an environment variable (a non-empty str), or None to "
+                f"read none, not {value!r}"
+            )
     if private_key is not None and key_file is not None:
         raise ConfigurationError(
             "PrivateKeyWallet takes private_key= or key_file=, not both: give one"
@@ -86,16 +92,30 @@ def _parsed(value: object, origin: str) -> PrivateKey:
 
 
 def _read_key_file(path_like: str | os.PathLike[str]) -> LoadedKey:
-    path = Path(path_like).expanduser()
-    origin = f"the key file {path}"
+    if not isinstance(path_like, str | os.PathLike):
+        raise ConfigurationError(
+            "key_file is the path of a file holding the key (a str or a Path), not "
+            f"{type(path_like).__name__}"
+        )
+    if not str(path_like).strip():
+        raise ConfigurationError("key_file is empty: give the path of a file holding the key")
+    path = Path(path_like)
     try:
+        path = path.expanduser()
         with path.open("rb") as file:
             raw = file.read(_MAX_KEY_FILE_BYTES + 1)
             mode = os.fstat(file.fileno()).st_mode
     except OSError as exc:
         raise ConfigurationError(
-            f"cannot read {origin}: {exc.strerror or exc}; check the path and its permissions"
+            f"cannot read the key file {path}: {exc.strerror or exc}; check the path and its "
+            "permissions"
         ) from None
+    except (ValueError, RuntimeError) as exc:
+        # A NUL byte in the path (ValueError), ``~user`` of no such user (RuntimeError).
+        raise ConfigurationError(
+            f"cannot open the key file {str(path)!r}: {exc}; check the path"
+        ) from None
+    origin = f"the key file {path}"
     if len(raw) > _MAX_KEY_FILE_BYTES:
         raise InvalidKey(f"{origin} is larger than {_MAX_KEY_FILE_BYTES} bytes: not a key file")
     try:
