@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from sessionkit_wallet_anchor.testing._anchor import AnchorUser, Behaviour, SimulatedAnchor
 from sessionkit_wallet_anchor.testing._relay import LocalRelay, RelayFaults
 
-__all__ = ["LocalRelay", "RelayFaults"]
+__all__ = ["AnchorUser", "Behaviour", "LocalRelay", "RelayFaults", "SimulatedAnchor"]
