@@ -32,9 +32,7 @@ def anyio_backend(request: pytest.FixtureRequest) -> str:
 def chromium_path() -> str | None:
     """The system chromium (``$CHROMIUM`` or ``chromium`` / ``chromium-browser`` on PATH)."""
     return (
-        os.environ.get("CHROMIUM")
-        or shutil.which("chromium")
-        or shutil.which("chromium-browser")
+        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-
 from sessionkit.testing.contracts import UserInterfaceContract
 from sessionkit_ui_web import WebUI
 
