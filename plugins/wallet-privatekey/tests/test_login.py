@@ -230,6 +230,30 @@ async def test_a_delegated_permission_counts(
             await kit.login(permission_level=f"{half}@active")
 
 
+async def test_a_delegation_to_a_deleted_permission_counts_for_nothing(
+    alice_key: PrivateKey, admin: Any, kit_for: Callable[..., SessionKit]
+) -> None:
+    """The chain lets a permission named in another account's authority be deleted; that entry
+    then satisfies nothing, and the rest of the authority still decides (the chain agrees)."""
+    key = PrivateKey.generate()
+    gone = await admin.new_account(key.public_key, name=admin.new_name("aaa"))
+    update = {"account": gone, "permission": "gone", "parent": "active"}
+    update["auth"] = admin.authority([key.public_key])
+    await admin.push([("eosio", "updateauth", f"{gone}@active", update)], key)
+    # Listed before alice@active, so it is looked at first.
+    delegating = await admin.new_account(
+        admin.authority(accounts=[(f"{gone}@gone", 1), ("alice@active", 1)]), funds="1.0000 SYS"
+    )
+    deletion = {"account": gone, "permission": "gone"}
+    await admin.push([("eosio", "deleteauth", f"{gone}@active", deletion)], key)
+    async with kit_for(PrivateKeyWallet(alice_key)) as kit:
+        session = (await kit.login(permission_level=f"{delegating}@active")).session
+        assert (await session.transact(action=transfer(delegating))).response is not None
+    async with kit_for(PrivateKeyWallet(key)) as kit:
+        with pytest.raises(WalletError, match="weight 0 of the 1 needed"):
+            await kit.login(permission_level=f"{delegating}@active")
+
+
 async def test_an_unknown_account_or_permission_is_a_wallet_error(
     alice_key: PrivateKey, kit_for: Callable[..., SessionKit]
 ) -> None:
