@@ -425,8 +425,11 @@ class WebUI(UserInterface):
                 await self._open_page(hub)
                 hub.start_waiting()
                 async with anyio.create_task_group() as callbacks:
-                    while outcome is None:
-                        outcome = await self._prompt_answer(hub, mailbox, elements, callbacks)
+                    try:
+                        while outcome is None:
+                            outcome = await self._prompt_answer(hub, mailbox, elements, callbacks)
+                    except Exception as error:  # raised below as itself, not in a group
+                        outcome = error
                     callbacks.cancel_scope.cancel()
             finally:
                 self._prompts.remove(view)
