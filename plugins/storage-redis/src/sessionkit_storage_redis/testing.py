@@ -1,0 +1,413 @@
+"""Throwaway Redis servers for tests and examples: one server, or a three-master Redis Cluster.
+
+``RedisServer()`` starts ``redis-server`` on a free loopback port in a temporary directory
+(append-only file and RDB snapshots on, so a restart keeps the data) and ``stop()`` removes
+it all; ``RedisClusterServers()`` starts three such servers with ``--cluster-enabled`` and
+joins them with ``redis-cli --cluster create``. Both are context managers. The pytest fixtures
+``redis_server`` and ``redis_cluster`` (session scope) share one of each per test run; import
+them into a ``conftest.py``. ``redis-server`` and ``redis-cli`` must be on ``PATH`` (Debian:
+``apt-get install redis-server``); without them the fixtures skip, except under CI where they
+fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Self
+
+from sessionkit.errors import StorageError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+    from types import TracebackType
+
+__all__ = [
+    "RedisClusterServers",
+    "RedisServer",
+    "RedisUnavailable",
+    "free_port",
+    "redis_cluster",
+    "redis_server",
+]
+
+_HOST = "127.0.0.1"
+
+
+class RedisUnavailable(StorageError):
+    """``redis-server`` or ``redis-cli`` is not installed, or a server did not come up."""
+
+
+def free_port() -> int:
+    """A TCP port on the loopback interface that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((_HOST, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _executable(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise RedisUnavailable(
+            f"{name} is not on PATH: install Redis (Debian/Ubuntu: apt-get install redis-server, "
+            "macOS: brew install redis)"
+        )
+    return found
+
+
+def _answers(port: int, password: str | None, username: str | None) -> bool:
+    """True when the server on ``port`` answers PING (after AUTH, when a password is set)."""
+    try:
+        with socket.create_connection((_HOST, port), timeout=0.5) as conn:
+            if password is not None:
+                words = ["AUTH", *([username] if username else []), password]
+                conn.sendall(_command(words))
+                if not conn.recv(256).startswith(b"+OK"):
+                    return False
+            conn.sendall(_command(["PING"]))
+            return conn.recv(64).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def _command(words: Sequence[str]) -> bytes:
+    parts = [f"*{len(words)}\r\n".encode()]
+    for word in words:
+        data = word.encode()
+        parts.append(b"$%d\r\n%s\r\n" % (len(data), data))
+    return b"".join(parts)
+
+
+class RedisServer:
+    """A ``redis-server`` process on a free loopback port, its files in a temporary directory.
+
+    ``password`` (and ``username``, an ACL user with every permission) require AUTH;
+    ``extra_args`` are more ``redis-server`` options (``["--cluster-enabled", "yes"]``).
+    ``restart()`` stops and starts the server on the same port and files; ``kill()`` is
+    ``kill -9``. Data survives a ``stop()``/``start()`` (AOF with ``appendfsync always``).
+    """
+
+    def __init__(
+        self,
+        *,
+        port: int | None = None,
+        directory: str | os.PathLike[str] | None = None,
+        password: str | None = None,
+        username: str | None = None,
+        extra_args: Sequence[str] = (),
+    ) -> None:
+        self.port = port if port is not None else free_port()
+        self.password = password
+        self.username = username
+        self.extra_args = tuple(extra_args)
+        self._given_directory = directory is not None
+        self.directory = Path(directory) if directory is not None else None
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __repr__(self) -> str:
+        state = "running" if self.running else "stopped"
+        return f"RedisServer(port={self.port}, {state})"
+
+    @property
+    def host(self) -> str:
+        """The loopback address the server listens on."""
+        return _HOST
+
+    @property
+    def url(self) -> str:
+        """``redis://host:port/0`` (without credentials: pass them to the client)."""
+        return f"redis://{_HOST}:{self.port}/0"
+
+    @property
+    def running(self) -> bool:
+        """True while the server process is alive."""
+        return self.process is not None and self.process.poll() is None
+
+    def arguments(self) -> list[str]:
+        """The ``redis-server`` command line."""
+        assert self.directory is not None
+        args = [
+            _executable("redis-server"),
+            "--bind",
+            _HOST,
+            "--port",
+            str(self.port),
+            "--dir",
+            str(self.directory),
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "always",
+            "--save",
+            "3600 1",
+            "--daemonize",
+            "no",
+            "--logfile",
+            "redis.log",
+            "--protected-mode",
+            "yes",
+        ]
+        if self.password is not None:
+            if self.username:
+                args += ["--user", f"{self.username} on >{self.password} ~* &* +@all"]
+                args += ["--user", "default off"]
+            else:
+                args += ["--requirepass", self.password]
+        return args + list(self.extra_args)
+
+    def start(self, timeout: float = 15.0) -> Self:
+        """Start the server and wait until it answers PING."""
+        if self.running:
+            return self
+        if self.directory is None:
+            self.directory = Path(tempfile.mkdtemp(prefix="sessionkit-redis-"))
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            self.arguments(),
+            cwd=self.directory,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout
+        while not _answers(self.port, self.password, self.username):
+            if self.process.poll() is not None:
+                log = self.log()
+                self.process = None
+                raise RedisUnavailable(f"redis-server on port {self.port} exited: {log}")
+            if time.monotonic() > deadline:
+                self.kill()
+                raise RedisUnavailable(
+                    f"redis-server on port {self.port} did not answer within {timeout} s"
+                )
+            time.sleep(0.02)
+        return self
+
+    def log(self) -> str:
+        """The last lines of the server's log file."""
+        if self.directory is None:
+            return ""
+        try:
+            lines = (self.directory / "redis.log").read_text(errors="replace").splitlines()
+        except OSError:
+            return ""
+        return "\n".join(lines[-20:])
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the server gracefully (SIGTERM: it writes its files); kill it past ``timeout``."""
+        process, self.process = self.process, None
+        if process is None:
+            return
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def kill(self) -> None:
+        """Kill the server at once (SIGKILL), as a crash would."""
+        process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+
+    def restart(self, timeout: float = 15.0) -> None:
+        """Stop and start again on the same port with the same files."""
+        self.stop()
+        self.start(timeout)
+
+    def cleanup(self) -> None:
+        """Stop the server and delete its directory (unless the caller gave it)."""
+        self.stop()
+        if self.directory is not None and not self._given_directory:
+            shutil.rmtree(self.directory, ignore_errors=True)
+            self.directory = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.cleanup()
+
+
+class RedisClusterServers:
+    """Three ``redis-server`` masters joined into a Redis Cluster (no replicas), for tests.
+
+    ``url`` names one node: a cluster client finds the others from it. ``nodes`` are the
+    `RedisServer` objects, so a test can stop or kill one.
+    """
+
+    def __init__(self, masters: int = 3, *, password: str | None = None) -> None:
+        if masters < 3:
+            raise ValueError("a Redis Cluster needs at least 3 masters")
+        self.password = password
+        self._root: Path | None = None
+        self.nodes: list[RedisServer] = []
+        self._masters = masters
+
+    def __repr__(self) -> str:
+        return f"RedisClusterServers(ports={[n.port for n in self.nodes]})"
+
+    @property
+    def url(self) -> str:
+        """The URL of the first node."""
+        return self.nodes[0].url
+
+    def start(self, timeout: float = 30.0) -> Self:
+        """Start the nodes, create the cluster and wait until every node says it is ok."""
+        if self.nodes:
+            return self
+        cli = _executable("redis-cli")
+        self._root = Path(tempfile.mkdtemp(prefix="sessionkit-redis-cluster-"))
+        try:
+            for index in range(self._masters):
+                bus = free_port()
+                node = RedisServer(
+                    directory=self._root / f"node{index}",
+                    password=self.password,
+                    extra_args=[
+                        "--cluster-enabled",
+                        "yes",
+                        "--cluster-config-file",
+                        "nodes.conf",
+                        "--cluster-node-timeout",
+                        "3000",
+                        "--cluster-port",
+                        str(bus),
+                        *(["--masterauth", self.password] if self.password else []),
+                    ],
+                )
+                self.nodes.append(node)
+                node.start()
+            auth = ["-a", self.password, "--no-auth-warning"] if self.password else []
+            created = subprocess.run(
+                [
+                    cli,
+                    *auth,
+                    "--cluster",
+                    "create",
+                    *(f"{_HOST}:{node.port}" for node in self.nodes),
+                    "--cluster-replicas",
+                    "0",
+                    "--cluster-yes",
+                ],
+                capture_output=True,
+                timeout=timeout,
+                check=False,
+            )
+            if created.returncode != 0:
+                raise RedisUnavailable(
+                    "redis-cli --cluster create failed: "
+                    + (created.stdout + created.stderr).decode(errors="replace")[-2000:]
+                )
+            deadline = time.monotonic() + timeout
+            while not all(self._node_ok(cli, auth, node) for node in self.nodes):
+                if time.monotonic() > deadline:
+                    raise RedisUnavailable(f"the cluster did not become ok within {timeout} s")
+                time.sleep(0.1)
+        except BaseException:
+            self.cleanup()
+            raise
+        return self
+
+    @staticmethod
+    def _node_ok(cli: str, auth: list[str], node: RedisServer) -> bool:
+        info = subprocess.run(
+            [cli, *auth, "-h", _HOST, "-p", str(node.port), "cluster", "info"],
+            capture_output=True,
+            timeout=10,
+            check=False,
+        ).stdout.decode(errors="replace")
+        return "cluster_state:ok" in info and "cluster_slots_assigned:16384" in info
+
+    def stop(self) -> None:
+        """Stop every node (their files stay until `cleanup`)."""
+        for node in self.nodes:
+            node.stop()
+
+    def cleanup(self) -> None:
+        """Stop every node and delete the cluster's directory."""
+        for node in self.nodes:
+            node.stop()
+        self.nodes = []
+        if self._root is not None:
+            shutil.rmtree(self._root, ignore_errors=True)
+            self._root = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.cleanup()
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@contextlib.contextmanager
+def _or_skip() -> Iterator[None]:
+    import pytest
+
+    try:
+        yield
+    except RedisUnavailable as exc:
+        if _in_ci():
+            pytest.fail(f"Redis must run under CI but cannot: {exc}", pytrace=False)
+        pytest.skip(f"Redis unavailable: {exc}")
+
+
+def _fixture_redis_server() -> Iterator[RedisServer]:
+    """A running `RedisServer` shared by the test session; removed at the end."""
+    server = RedisServer()
+    with _or_skip():
+        server.start()
+    try:
+        yield server
+    finally:
+        server.cleanup()
+
+
+def _fixture_redis_cluster() -> Iterator[RedisClusterServers]:
+    """A running three-master `RedisClusterServers` shared by the test session."""
+    cluster = RedisClusterServers()
+    with _or_skip():
+        cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.cleanup()
+
+
+def _make_fixtures() -> tuple[object, object]:
+    try:
+        import pytest
+    except ImportError:  # pragma: no cover - the module also serves examples without pytest
+        return _fixture_redis_server, _fixture_redis_cluster
+    return (
+        pytest.fixture(scope="session", name="redis_server")(_fixture_redis_server),
+        pytest.fixture(scope="session", name="redis_cluster")(_fixture_redis_cluster),
+    )
+
+
+redis_server, redis_cluster = _make_fixtures()
