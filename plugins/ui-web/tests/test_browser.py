@@ -110,8 +110,11 @@ async def test_every_element_on_a_phone_in_both_schemes(
     seen: dict[str, Any] = {}
     shots = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path
 
+    clicked_event = anyio.Event()
+
     async def clicked() -> None:
         clicks.append("sign manually")
+        clicked_event.set()
 
     async def person() -> None:
         await wait_for_view(person_at, "prompt")
@@ -133,8 +136,8 @@ async def test_every_element_on_a_phone_in_both_schemes(
         await anyio.sleep(1.3)
         seen["later"] = await run(lambda: phone.inner_text(".remaining"))
         await person_at.respond("button")
-        while not clicks:
-            await anyio.sleep(0.05)
+        with anyio.fail_after(10):
+            await clicked_event.wait()
         await person_at.respond("close")
 
     end = (datetime.now(UTC) + timedelta(seconds=95)).isoformat()
