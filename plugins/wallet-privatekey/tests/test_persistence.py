@@ -1,6 +1,6 @@
 """What a stored session holds and how it comes back: the public key only by default (restore
 needs the key again, and says so), the private key on request or as the TypeScript kit stored
-it, a new process restoring, and stored data that is wrong refused without repeating it."""
+it, and a new process restoring (stored data that is wrong: test_restore_data.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import anyio
 import pytest
 from sessionkit import FileStorage
 from sessionkit.antelope import PrivateKey
-from sessionkit.errors import ConfigurationError, InvalidKey, InvalidValue
+from sessionkit.errors import ConfigurationError
 from sessionkit_wallet_privatekey import PrivateKeyWallet
 
 if TYPE_CHECKING:
@@ -290,57 +290,3 @@ async def test_restore_in_a_new_process(
     assert code != 0
     assert f"was logged in with the key {alice_key.public_key}" in err
     assert "$SESSIONKIT_PRIVATE_KEY" in err
-
-
-# -- stored data that is wrong ------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("data", "error", "says"),
-    [
-        ({"publicKey": 42}, InvalidKey, "walletPlugin.data.publicKey is not a key written as text"),
-        ({"publicKey": "PUB_K1_garbagegarbage"}, InvalidKey, "publicKey is not a valid key"),
-        ({"privateKey": ["x"]}, InvalidKey, "privateKey is not a key written as text"),
-        ({"privateKey": "PVT_K1_garbagegarbage"}, InvalidKey, "privateKey is not a valid key"),
-        ({"privateKey": "5Kgarbagegarbage"}, InvalidKey, "privateKey is not a valid key"),
-    ],
-)
-def test_stored_data_that_is_not_a_key_is_refused_without_repeating_it(
-    data: dict[str, Any], error: type[Exception], says: str
-) -> None:
-    with pytest.raises(error, match=says) as caught:
-        PrivateKeyWallet(env_var=None).restore(data)
-    for value in data.values():
-        if isinstance(value, str):
-            assert value not in str(caught.value)
-
-
-def test_a_stored_private_key_and_public_key_that_disagree_are_refused() -> None:
-    key, other = PrivateKey.generate(), PrivateKey.generate()
-    data = {"privateKey": key.to_string(), "publicKey": str(other.public_key)}
-    with pytest.raises(InvalidValue, match="do not belong together") as caught:
-        PrivateKeyWallet(env_var=None).restore(data)
-    assert_no_secret(str(caught.value), key)
-
-
-def test_a_stored_private_key_with_its_public_key_restores() -> None:
-    key = PrivateKey.generate()
-    wallet = PrivateKeyWallet(env_var=None)
-    wallet.restore({"privateKey": key.to_wif(), "publicKey": str(key.public_key)})
-    assert wallet.public_key == key.public_key
-    assert wallet.store_private_key
-    assert wallet.serialize() == {"id": ID, "data": {"privateKey": key.to_string()}}
-    assert "from the stored session" in repr(wallet)
-    assert_no_secret(repr(wallet), key)
-
-
-def test_the_restored_key_replaces_the_configured_one_in_this_instance_only() -> None:
-    configured, stored_key = PrivateKey.generate(), PrivateKey.generate()
-    prototype = PrivateKeyWallet(configured)
-    twin = prototype.clone()
-    assert isinstance(twin, PrivateKeyWallet)
-    twin.restore({"privateKey": stored_key.to_string()})
-    assert twin.public_key == stored_key.public_key
-    assert prototype.public_key == configured.public_key
-    assert not prototype.store_private_key
-    assert prototype.serialize() == {"id": ID, "data": {"publicKey": str(configured.public_key)}}
