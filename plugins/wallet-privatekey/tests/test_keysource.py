@@ -478,5 +478,11 @@ def test_variable_names_must_be_names(name: str, bad: object) -> None:
 @example("~\x00")
 @example("~nosuchuser")
 def test_fuzz_any_key_file_path_is_a_key_or_a_sessionkit_error(path: str) -> None:
-    _, error = attempt(lambda: PrivateKeyWallet(key_file=path))
-    assert error is None or isinstance(error, ConfigurationError | InvalidKey), repr(error)
+    for load in (
+        lambda: PrivateKeyWallet(key_file=path),
+        lambda: load_key(
+            None, key_file=None, env_var=None, key_file_env_var="F", environ={"F": path}
+        ),
+    ):
+        _, error = attempt(load)
+        assert error is None or isinstance(error, ConfigurationError | InvalidKey), repr(error)
