@@ -24,6 +24,7 @@ __all__ = [
     "decode_session_url",
     "dumps",
     "encode_session_url",
+    "loads",
     "parse_serialized",
     "serialize_session",
 ]
@@ -62,8 +63,30 @@ def serialize_session(session: Session) -> dict[str, Any]:
 
 
 def dumps(value: Any) -> str:
-    """JSON text as JavaScript's ``JSON.stringify`` writes it (no spaces, UTF-8 kept)."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    """JSON text as JavaScript's ``JSON.stringify`` writes it (no spaces, UTF-8 kept).
+
+    Raises ``InvalidValue`` for what JSON cannot hold (objects, NaN, infinities), which the
+    TypeScript kit could not read back.
+    """
+    try:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise InvalidValue(
+            f"a session's data and wallet data must be JSON (dicts, lists, strings, numbers, "
+            f"booleans, None): {exc}"
+        ) from exc
+
+
+def loads(text: str | bytes) -> Any:
+    """Strict JSON: what ``JSON.parse`` accepts, so NaN and Infinity are refused.
+
+    Raises ``ValueError`` (or ``RecursionError`` for absurd nesting), as ``json.loads`` does.
+    """
+    return json.loads(text, parse_constant=_no_constant)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def parse_serialized(value: object, where: str = "a stored session") -> dict[str, Any]:
@@ -140,8 +163,8 @@ def decode_session_url(text: str) -> dict[str, Any]:
         raise InvalidValue("an encoded session is hex (pairs of 0-9a-f digits)") from None
     try:
         fields = _abi().decode("url_encoded_session", raw)
-        plugin = json.loads(fields["walletPlugin"])
-        data = json.loads(fields["data"]) if fields.get("data") else None
+        plugin = loads(fields["walletPlugin"])
+        data = loads(fields["data"]) if fields.get("data") else None
     except (SessionKitError, ValueError, RecursionError) as exc:
         raise InvalidValue(f"not an encoded session: {exc}") from exc
     value: dict[str, Any] = {

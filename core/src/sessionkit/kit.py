@@ -9,7 +9,6 @@ a wallet's answer is checked against what was asked, and errors are typed.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Self
@@ -20,7 +19,7 @@ import msgspec
 from sessionkit._chainlink import ChainLink
 from sessionkit._hookcall import call_async_hook
 from sessionkit._options import add_plugin_translations, flag, seconds
-from sessionkit._serialized import dumps, parse_serialized
+from sessionkit._serialized import dumps, loads, parse_serialized
 from sessionkit.antelope import Checksum256, PermissionLevel
 from sessionkit.chain import ChainDefinition
 from sessionkit.contexts import LoginContext, LogoutContext, UIRequirements, WalletChoice
@@ -36,7 +35,7 @@ from sessionkit.errors import (
 )
 from sessionkit.login import LoginResult
 from sessionkit.plugins import PluginHost, PluginInfo, Registration
-from sessionkit.session import AbisLike, Session
+from sessionkit.session import AbisLike, Session, normalize_abis
 from sessionkit.storage import FileStorage, SessionStorage, Values
 from sessionkit.ui import (
     HeadlessUI,
@@ -109,7 +108,7 @@ class SessionKit:
         self.login_plugins = tuple(login_plugins)
         self.transact_plugins = tuple(transact_plugins)
         self.transact_plugins_options = dict(transact_plugins_options or {})
-        self.abis = abis
+        self.abis = normalize_abis(abis)
         self.validate_plugin_signatures = flag(
             validate_plugin_signatures, "validate_plugin_signatures"
         )
@@ -820,7 +819,7 @@ def _stored_sessions(raw: str | None, storage: SessionStorage) -> list[dict[str,
         return []
     where = _location(storage, _SESSIONS_KEY)
     try:
-        value = json.loads(raw)
+        value = loads(raw)
     except (ValueError, RecursionError) as exc:
         raise CorruptStorageError(
             f"the stored sessions ({where}) are not JSON: {exc}; nothing was changed",
@@ -839,7 +838,7 @@ def _stored_sessions(raw: str | None, storage: SessionStorage) -> list[dict[str,
 def _stored_session(raw: str, storage: SessionStorage) -> dict[str, Any]:
     where = _location(storage, _SESSION_KEY)
     try:
-        return parse_serialized(json.loads(raw), f"the default session in {where}")
+        return parse_serialized(loads(raw), f"the default session in {where}")
     except (ValueError, RecursionError) as exc:
         raise CorruptStorageError(
             f"the default session ({where}) does not parse: {exc}; nothing was changed",

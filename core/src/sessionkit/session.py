@@ -9,7 +9,6 @@ exact dict WharfKit stores, so sessions move between the two kits.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Self, overload
 
@@ -22,13 +21,16 @@ from sessionkit._options import add_plugin_translations, flag, seconds
 from sessionkit._requests import build_request, coerce_request
 from sessionkit._serialized import (
     decode_session_url,
+    dumps,
     encode_session_url,
+    loads,
     parse_serialized,
     serialize_session,
 )
 from sessionkit.antelope import (
     ABI,
     Action,
+    Name,
     PermissionLevel,
     Signature,
     SignedTransaction,
@@ -71,7 +73,7 @@ if TYPE_CHECKING:
     from sessionkit.ui import UserInterface
     from sessionkit.wallet import WalletPlugin
 
-__all__ = ["AbisLike", "Session", "decode_session"]
+__all__ = ["AbisLike", "Session", "decode_session", "normalize_abis"]
 
 #: ABIs given by the app: ``{account: ABI or its JSON}`` or ``[{"account": ..., "abi": ...}]``.
 AbisLike = Mapping[str, ABI | Mapping[str, Any]] | Sequence[Mapping[str, Any]]
@@ -86,7 +88,7 @@ def decode_session(text: str, encoding: Literal["url", "json"] = "url") -> dict[
         return decode_session_url(text)
     if encoding == "json":
         try:
-            value = json.loads(text)
+            value = loads(text)
         except (TypeError, ValueError, RecursionError) as exc:
             raise InvalidValue(f"not a session in JSON: {exc}") from exc
         return parse_serialized(value, "the session JSON")
@@ -153,7 +155,7 @@ class Session:
         if chain_link is None or chain_link.chain != self.chain:
             chain_link = ChainLink(self.chain, http_client)
         self._link = chain_link
-        self._initial_abis = abis
+        self._initial_abis = normalize_abis(abis)
         self._abi_cache: ABICache | None = None
 
     # -- what it is -------------------------------------------------------------------------
@@ -247,7 +249,7 @@ class Session:
         if encoding == "serialized":
             return self.serialize()
         if encoding == "json":
-            return json.dumps(self.serialize(), separators=(",", ":"), ensure_ascii=False)
+            return dumps(self.serialize())
         if encoding == "encoded":
             return bytes.fromhex(encode_session_url(self.serialize()))
         if encoding == "url":
@@ -682,14 +684,44 @@ async def _return_values(
     return tuple(found)
 
 
+def normalize_abis(abis: AbisLike | None) -> dict[str, ABI]:
+    """``abis=`` as ``{account: ABI}``, checked now so a wrong one fails where it is given."""
+    given: object = abis
+    if not given:
+        return {}
+    if isinstance(given, str | bytes) or not isinstance(given, Mapping | Sequence):
+        raise InvalidValue("abis= is {account: abi} or a list of {'account': ..., 'abi': ...}")
+    pairs: list[tuple[Any, Any]] = []
+    if isinstance(given, Mapping):
+        pairs = list(given.items())
+    else:
+        for entry in given:
+            if not isinstance(entry, Mapping) or "account" not in entry or "abi" not in entry:
+                raise InvalidValue(
+                    "abis= is {account: abi} or a list of {'account': ..., 'abi': ...}"
+                )
+            pairs.append((entry["account"], entry["abi"]))
+    out: dict[str, ABI] = {}
+    for account, abi in pairs:
+        if not isinstance(account, Name | str):
+            raise InvalidValue(f"an account in abis= is a name, not {account!r}")
+        if isinstance(abi, ABI):
+            out[str(Name(account))] = abi
+        elif isinstance(abi, Mapping | str | bytes):
+            try:
+                out[str(Name(account))] = ABI.from_json(
+                    dict(abi) if isinstance(abi, Mapping) else abi
+                )
+            except UnicodeError:
+                raise InvalidValue(f"the ABI of {account} in abis= is not valid text") from None
+        else:
+            raise InvalidValue(
+                f"the ABI of {account} in abis= is an ABI, its JSON or a dict, "
+                f"not {type(abi).__name__}"
+            )
+    return out
+
+
 def _add_abis(cache: ABICache, abis: AbisLike | None) -> None:
-    if not abis:
-        return
-    if isinstance(abis, Mapping):
-        for account, abi in abis.items():
-            cache.set_abi(account, abi)
-        return
-    for entry in abis:
-        if not isinstance(entry, Mapping) or "account" not in entry or "abi" not in entry:
-            raise InvalidValue("abis= is {account: abi} or a list of {'account': ..., 'abi': ...}")
-        cache.set_abi(entry["account"], entry["abi"])
+    for account, abi in normalize_abis(abis).items():
+        cache.set_abi(account, abi)
