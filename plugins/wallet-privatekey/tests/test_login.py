@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sessionkit import ChainDefinition, HeadlessUI, LoginContext, UserInterfaceLoginResponse
 from sessionkit.antelope import PermissionLevel, PrivateKey
-from sessionkit.errors import ConfigurationError, NoChoiceError, WalletError
+from sessionkit.errors import ChainAPIError, ConfigurationError, NoChoiceError, WalletError
 from sessionkit.testing import RecordingUI
 from sessionkit_wallet_privatekey import PrivateKeyWallet
 
@@ -228,6 +228,29 @@ async def test_a_delegated_permission_counts(
     async with kit_for(PrivateKeyWallet(alice_key)) as kit:
         with pytest.raises(WalletError, match="weight 1 of the 2 needed"):
             await kit.login(permission_level=f"{half}@active")
+
+
+async def test_delegation_depth_is_the_chains(
+    alice_key: PrivateKey, admin: Any, kit_for: Callable[..., SessionKit]
+) -> None:
+    """Accounts delegating to alice@active through 5 levels work; through 6 the chain refuses
+    the signature (max_authority_depth), and so does the login."""
+    levels, previous = [], "alice@active"
+    for _ in range(6):
+        name = await admin.new_account(
+            admin.authority(accounts=[(previous, 1)]), funds="1.0000 SYS"
+        )
+        levels.append(name)
+        previous = f"{name}@active"
+    deep_enough, too_deep = levels[4], levels[5]
+    async with kit_for(PrivateKeyWallet(alice_key)) as kit:
+        session = (await kit.login(permission_level=f"{deep_enough}@active")).session
+        assert (await session.transact(action=transfer(deep_enough))).response is not None
+        with pytest.raises(WalletError, match="weight 0 of the 1 needed"):
+            await kit.login(permission_level=f"{too_deep}@active")
+    data = transfer(too_deep)["data"]
+    with pytest.raises(ChainAPIError, match="not authorized"):
+        await admin.push([("eosio.token", "transfer", f"{too_deep}@active", data)], alice_key)
 
 
 async def test_a_delegation_to_a_deleted_permission_counts_for_nothing(
