@@ -1,4 +1,8 @@
-"""Fixtures shared by the devnet-backed tests (``devnet`` itself comes from sessionkit.testing)."""
+"""Fixtures shared by the core tests (``devnet`` itself comes from sessionkit.testing).
+
+Every ``@pytest.mark.anyio`` test runs twice, on asyncio and on trio: the library uses anyio
+only, so it must work under both.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,12 @@ if TYPE_CHECKING:
 
     from sessionkit.antelope import ABI
     from sessionkit.devnet import Devnet
+
+
+@pytest.fixture(params=["asyncio", "trio"])
+def anyio_backend(request: pytest.FixtureRequest) -> str:
+    """The event loops async tests run on."""
+    return str(request.param)
 
 
 @pytest.fixture

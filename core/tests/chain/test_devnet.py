@@ -3,6 +3,7 @@ the node's own errors, a stopped node and failover."""
 
 from __future__ import annotations
 
+import secrets
 import socket
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -51,12 +52,17 @@ async def transfer(
     sender: DevnetAccount,
     to: str,
     quantity: str,
-    memo: str = "",
+    memo: str | None = None,
     *,
     key: PrivateKey | None = None,
     expire_seconds: int = 60,
 ) -> SignedTransaction:
-    """A token transfer built and signed by our own code (not yet sent)."""
+    """A token transfer built and signed by our own code (not yet sent).
+
+    The memo is random unless given, so that no two tests (nor one test on both event loops,
+    in the same second) build the same transaction, which the node would refuse as a duplicate.
+    """
+    memo = secrets.token_hex(4) if memo is None else memo
     action = transfer_action(abi, sender.permission_level, to, quantity, memo)
     transaction = await unsigned_transaction(client, [action], expire_seconds=expire_seconds)
     return sign(transaction, devnet.chain_id, [key or sender.private_key])

@@ -37,11 +37,6 @@ pytestmark = [pytest.mark.anyio, pytest.mark.devnet]
 CALLBACK = "https://example.com/callback?tx={{tx}}&sig={{sig}}&bn={{bn}}"
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 async def login_proof(
     client: APIClient,
     devnet: Devnet,
