@@ -14,6 +14,7 @@ import textwrap
 from typing import TYPE_CHECKING, Any
 
 import anyio
+import httpx
 import pytest
 from sessionkit import MemoryStorage, SessionKit
 from sessionkit.chain import APIClient, ChainDefinition
@@ -29,7 +30,7 @@ from sessionkit.errors import (
 )
 from sessionkit.esr import SigningRequest
 from sessionkit.testing import RecordingUI
-from sessionkit_wallet_anchor import AnchorWallet
+from sessionkit_wallet_anchor import AnchorWallet, RelayMessageTooLarge, buoy
 from sessionkit_wallet_anchor.testing import AnchorUser, LocalRelay, SimulatedAnchor
 
 if TYPE_CHECKING:
@@ -516,3 +517,28 @@ async def test_stored_data_that_is_not_an_anchor_channel_is_refused(
         with pytest.raises(ConfigurationError) as refused:
             wallet.restore(bad)
         assert "PVT_" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("answer", "error"),
+    [
+        (b"not json at all", WalletResponseError),
+        (b"[1, 2, 3]", WalletResponseError),
+        (b'{"sa": "alice", "sp": "active", "cid": "00"}', WalletResponseError),
+        (b"x" * 5000, RelayMessageTooLarge),
+    ],
+)
+async def test_garbage_on_the_callback_channel_is_a_typed_error(
+    devnet: Any, relay: LocalRelay, anchor: SimulatedAnchor, answer: bytes, error: type[Exception]
+) -> None:
+    async def forge(args: PromptArgs) -> None:
+        (qr,) = [e for e in args.elements if e.type == "qr"]
+        async with httpx.AsyncClient() as http:
+            await buoy.send(http, SigningRequest.from_uri(qr.data).callback, answer)
+        await anyio.sleep_forever()
+
+    ui = AnchorUser(anchor, prompts=[forge])
+    async with _kit(devnet, relay, ui, max_message_size=1000) as kit:
+        with anyio.fail_after(10), pytest.raises(error):
+            await _login(kit, devnet)
+    await _nothing_left(relay, anchor, ui)
