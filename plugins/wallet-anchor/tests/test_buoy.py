@@ -225,3 +225,29 @@ def test_relay_in_its_own_thread_serves_sync_code() -> None:
         assert wait0.status_code == 408
     with pytest.raises(RuntimeError):
         _ = relay.url
+
+
+def test_the_relay_runs_from_a_shell() -> None:
+    import signal
+    import subprocess
+    import sys
+
+    import httpx
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sessionkit_wallet_anchor.testing", "relay", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert "local buoy relay on http://127.0.0.1:" in line
+        url = line.split(" on ", 1)[1].split()[0]
+        assert httpx.get(url + "/health_check", timeout=5).text == "ok"
+        assert httpx.post(url + "/0123456789ab", content=b"x", timeout=5).status_code == 200
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
+        if process.stdout is not None:
+            process.stdout.close()
