@@ -16,10 +16,11 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 import anyio
+import anyio.lowlevel
 import pytest
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Awaitable, Callable, Coroutine, Iterator
 
     from playwright.sync_api import Page
 
@@ -128,9 +129,10 @@ class PageDriver:
         if self._opened is not None:
             self._opened.set()
 
-    async def show(self) -> Page:
-        """The page at the newest URL the UI opened (navigating there once)."""
-        while not self.urls:
+    async def show(self, *, new: bool = False) -> Page:
+        """The page at the newest URL the UI opened (navigating there once); ``new=True``
+        waits for a URL not shown yet (the next operation's page)."""
+        while not self.urls or (new and self.urls[-1] == self._shown):
             self._opened = anyio.Event()
             await self._opened.wait()
         url = self.urls[-1]
@@ -158,3 +160,39 @@ def driver(browser: Browser) -> Iterator[PageDriver]:
         yield PageDriver(browser, page)
     finally:
         browser.close_page(page)
+
+
+#: A wallet- or chain-supplied string that would run script if it were ever parsed as markup.
+HOSTILE = "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>"
+
+
+@pytest.fixture
+def hostile() -> str:
+    """`HOSTILE`: a name, memo or device name that must be shown as text, never run."""
+    return HOSTILE
+
+
+async def with_person(
+    person: Callable[[], Coroutine[Any, Any, None]], call: Callable[[], Awaitable[Any]]
+) -> Any:
+    """Run ``call`` while ``person`` acts in the browser; ``call``'s result or exception."""
+    failure: BaseException | None = None
+    result: Any = None
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(person)
+        await anyio.lowlevel.checkpoint()
+        try:
+            with anyio.fail_after(30):
+                result = await call()
+        except Exception as exc:  # raised as itself below, not inside an exception group
+            failure = exc
+        tasks.cancel_scope.cancel()
+    if failure is not None:
+        raise failure
+    return result
+
+
+@pytest.fixture
+def act() -> Callable[..., Awaitable[Any]]:
+    """`with_person`: ``await act(person, call)``."""
+    return with_person

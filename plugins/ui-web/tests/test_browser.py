@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import anyio
-import anyio.lowlevel
 import pytest
 from sessionkit import ChainDefinition, SessionKit
 from sessionkit.antelope import PrivateKey
@@ -21,36 +20,15 @@ from sessionkit.ui import PromptArgs, PromptElement, PromptResponse
 from sessionkit_ui_web import WebUI
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Coroutine
+    from collections.abc import Callable
 
     from conftest import Browser, PageDriver
 
 pytestmark = pytest.mark.anyio
 
-HOSTILE = "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>"
 
 #: Set to a directory to keep the screenshots (the README's come from here).
 SCREENSHOTS = os.environ.get("SESSIONKIT_WEB_SCREENSHOTS")
-
-
-async def with_person(
-    person: Callable[[], Coroutine[Any, Any, None]], call: Callable[[], Awaitable[Any]]
-) -> Any:
-    """Run ``call`` while ``person`` acts in the browser; ``call``'s result or exception."""
-    failure: BaseException | None = None
-    result: Any = None
-    async with anyio.create_task_group() as tasks:
-        tasks.start_soon(person)
-        await anyio.lowlevel.checkpoint()
-        try:
-            with anyio.fail_after(30):
-                result = await call()
-        except Exception as exc:
-            failure = exc
-        tasks.cancel_scope.cancel()
-    if failure is not None:
-        raise failure
-    return result
 
 
 async def wait_for_view(driver: PageDriver, view: str) -> None:
@@ -62,7 +40,9 @@ def evaluate(driver: PageDriver, script: str) -> Callable[[], Any]:
     return lambda: driver.page.evaluate(script)
 
 
-async def test_wallet_and_chain_strings_are_shown_as_text_never_run(driver: PageDriver) -> None:
+async def test_wallet_and_chain_strings_are_shown_as_text_never_run(
+    driver: PageDriver, act: Any, hostile: str
+) -> None:
     ui = WebUI(opener=driver.opener)
     seen: dict[str, Any] = {}
 
@@ -81,27 +61,27 @@ async def test_wallet_and_chain_strings_are_shown_as_text_never_run(driver: Page
         seen["textarea"] = await run(lambda: driver.page.input_value("textarea"))
         await driver.respond("accept")
 
-    ui.status(HOSTILE)
+    ui.status(hostile)
     prompt = PromptArgs(
-        title=f"Sign with {HOSTILE}",
-        body=f"Device {HOSTILE}",
+        title=f"Sign with {hostile}",
+        body=f"Device {hostile}",
         elements=(
-            PromptElement(type="asset", data={"label": HOSTILE, "value": "1.0000 SYS"}),
-            PromptElement(type="textarea", data={"content": f"memo: {HOSTILE}"}),
+            PromptElement(type="asset", data={"label": hostile, "value": "1.0000 SYS"}),
+            PromptElement(type="textarea", data={"content": f"memo: {hostile}"}),
             PromptElement(type="link", data={"href": "javascript:alert(1)", "label": "Open"}),
             PromptElement(type="accept"),
         ),
     )
-    assert await with_person(person, lambda: ui.prompt(prompt)) == PromptResponse()
-    assert seen["text"].count(HOSTILE) == 3  # title, body, asset label: as typed
-    assert seen["textarea"] == f"memo: {HOSTILE}"
+    assert await act(person, lambda: ui.prompt(prompt)) == PromptResponse()
+    assert seen["text"].count(hostile) == 3  # title, body, asset label: as typed
+    assert seen["textarea"] == f"memo: {hostile}"
     assert seen["injected"] == 0
     assert seen["js_links"] == 0
     assert seen["title"] != "pwned"
 
 
 async def test_every_element_on_a_phone_in_both_schemes(
-    browser: Browser, driver: PageDriver, tmp_path: Path
+    browser: Browser, driver: PageDriver, tmp_path: Path, act: Any
 ) -> None:
     phone = browser.new_page(viewport={"width": 390, "height": 844}, color_scheme="dark")
     person_at = type(driver)(browser, phone)
@@ -155,7 +135,7 @@ async def test_every_element_on_a_phone_in_both_schemes(
         ),
     )
     try:
-        answer = await with_person(person, lambda: ui.prompt(prompt))
+        answer = await act(person, lambda: ui.prompt(prompt))
     finally:
         browser.close_page(phone)
     assert answer == PromptResponse(accepted=True)
@@ -195,7 +175,7 @@ def two_wallet_kit(ui: WebUI) -> SessionKit:
 
 
 async def test_the_cancel_button_cancels_the_kits_login_in_the_pages_language(
-    driver: PageDriver,
+    driver: PageDriver, act: Any
 ) -> None:
     ui = WebUI(opener=driver.opener, language="fr")
     ui.add_translations(
@@ -216,14 +196,16 @@ async def test_the_cancel_button_cancels_the_kits_login_in_the_pages_language(
 
     async with two_wallet_kit(ui) as kit:
         with pytest.raises(Cancelled) as caught:
-            await with_person(person, kit.login)
+            await act(person, kit.login)
     assert caught.value.silent
     assert seen == {"title": "Connexion", "heading": "Choisissez un portefeuille", "lang": "fr"}
     assert ui.hub is None
     assert ui._listener is None
 
 
-async def test_closing_the_tab_cancels_and_leaves_nothing_running(driver: PageDriver) -> None:
+async def test_closing_the_tab_cancels_and_leaves_nothing_running(
+    driver: PageDriver, act: Any
+) -> None:
     ui = WebUI(opener=driver.opener, close_grace=1.0)
     before = len(anyio.get_running_tasks())
 
@@ -234,7 +216,7 @@ async def test_closing_the_tab_cancels_and_leaves_nothing_running(driver: PageDr
     prompt = PromptArgs(title="Approve", elements=(PromptElement(type="accept"),))
     started = anyio.current_time()
     with pytest.raises(Cancelled) as caught:
-        await with_person(person, lambda: ui.prompt(prompt))
+        await act(person, lambda: ui.prompt(prompt))
     assert caught.value.silent
     assert "closed" in str(caught.value)
     assert anyio.current_time() - started < 15
