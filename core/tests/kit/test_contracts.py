@@ -237,3 +237,22 @@ def test_a_forgotten_fixture_says_what_to_write(tmp_path: Path) -> None:
     assert "override the 'storage' fixture in your test class" in run.stdout
     assert "def storage(self, devnet):" in run.stdout
     assert "1 error" in run.stdout
+
+
+def test_the_guard_itself_cannot_be_replaced() -> None:
+    with pytest.raises(TypeError, match="replaces test_contract_not_weakened"):
+
+        class Sneaky(_Memory):
+            def test_contract_not_weakened(self) -> None:
+                pass
+
+
+def test_the_key_wallet_keeps_its_keys_out_of_reprs_and_storage() -> None:
+    from sessionkit.antelope import PrivateKey
+
+    key = PrivateKey.generate()
+    wallet = KeyWallet(key, permission_level="alice@active")
+    assert str(key) not in repr(wallet)
+    assert repr(wallet) == "<KeyWallet 1 key(s) for alice@active>"
+    assert str(key) not in str(wallet.serialize())
+    assert wallet.public_keys == (key.public_key,)
