@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
-from sessionkit import ChainDefinition, HeadlessUI, LoginContext, UserInterfaceLoginResponse
+from sessionkit import (
+    ChainDefinition,
+    HeadlessUI,
+    LoginContext,
+    MemoryStorage,
+    SessionKit,
+    UserInterfaceLoginResponse,
+)
 from sessionkit.antelope import PermissionLevel, PrivateKey
 from sessionkit.errors import ChainAPIError, ConfigurationError, NoChoiceError, WalletError
 from sessionkit.testing import RecordingUI
@@ -18,7 +25,6 @@ from sessionkit_wallet_privatekey import PrivateKeyWallet
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from sessionkit import SessionKit
     from sessionkit.devnet import Devnet
 
 pytestmark = [pytest.mark.anyio, pytest.mark.devnet]
@@ -337,3 +343,68 @@ async def test_no_key_fails_before_asking_the_chain(kit_for: Callable[..., Sessi
     async with kit_for(PrivateKeyWallet(env_var=None, key_file_env_var=None)) as kit:
         with pytest.raises(ConfigurationError, match="no private key to log in"):
             await kit.login()
+
+
+class NoAccountQueries(httpx.AsyncBaseTransport):
+    """The devnet as a node run without ``enable-account-queries``: that call fails as Leap's
+    does, everything else reaches the real node."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.refused = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/chain/get_accounts_by_authorizers":
+            self.refused += 1
+            return httpx.Response(500, json=LEAP_ACCOUNT_QUERIES_DISABLED)
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+LEAP_ACCOUNT_QUERIES_DISABLED = {
+    "code": 500,
+    "message": "Internal Service Error",
+    "error": {
+        "code": 3100006,
+        "name": "plugin_config_exception",
+        "what": "Incorrect plugin configuration",
+        "details": [
+            {
+                "message": "Account Queries being accessed when not enabled",
+                "file": "chain_plugin.cpp",
+                "line_number": 2140,
+                "method": "get_accounts_by_authorizers",
+            }
+        ],
+    },
+}
+
+
+async def test_a_node_without_account_queries_asks_for_the_permission(
+    chain: ChainDefinition, alice_key: PrivateKey
+) -> None:
+    transport = NoAccountQueries()
+    async with (
+        httpx.AsyncClient(transport=transport) as http,
+        SessionKit(
+            "no-queries",
+            [chain],
+            wallet_plugins=[PrivateKeyWallet(alice_key)],
+            storage=MemoryStorage(),
+            http_client=http,
+            discover=False,
+        ) as kit,
+    ):
+        with pytest.raises(WalletError) as caught:
+            await kit.login()
+        assert transport.refused >= 1
+        # With the permission given, nothing needs the query.
+        session = (await kit.login(permission_level="alice@active")).session
+        assert (await session.transact(action=transfer("alice"))).response is not None
+    message = str(caught.value)
+    assert f"cannot list the accounts of the key {alice_key.public_key}" in message
+    assert chain.url in message
+    assert "Account Queries being accessed when not enabled" in message
+    assert "pass login(permission_level=...)" in message

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sessionkit.antelope import PermissionLevel
-from sessionkit.errors import ChainAPIError, NoChoiceError, WalletError
+from sessionkit.errors import ChainAPIError, MalformedResponseError, NoChoiceError, WalletError
 
 if TYPE_CHECKING:
     from sessionkit.antelope import PublicKey
@@ -29,7 +29,15 @@ async def find_permission(
     ``owner`` counts only when the key has no other permission of that account (sessions use
     ``active``). Several candidates: `NoChoiceError` naming them; none: `WalletError`.
     """
-    found = await client.get_accounts_by_authorizers(keys=[key])
+    try:
+        found = await client.get_accounts_by_authorizers(keys=[key])
+    except (ChainAPIError, MalformedResponseError) as exc:
+        # Many public nodes run without account queries (enable-account-queries = false).
+        raise WalletError(
+            f"the API of chain {chain.id} ({', '.join(chain.urls)}) cannot list the accounts "
+            f"of the key {key} ({exc}): pass "
+            "login(permission_level=...), or use a node with account queries enabled"
+        ) from exc
     direct = [entry for entry in found.accounts if entry.authorizing_key == key]
     alone = [
         PermissionLevel(entry.account_name, entry.permission_name)
