@@ -149,6 +149,8 @@ class RedisStorage(SessionStorage):
         self._entered: Client[Any] | None = None
         self._stack: contextlib.AsyncExitStack | None = None
         self._depth = 0
+        self._turn_lock: anyio.Lock | None = None
+        self._turn_loop: object = None
 
     generate_key = staticmethod(_generate_key)
 
@@ -210,7 +212,8 @@ class RedisStorage(SessionStorage):
         name = self.redis_key(key)
         with self._translated("read from"):
             async with self._client() as client:
-                raw = await client.get(name)
+                with anyio.fail_after(self.timeout):
+                    raw = await client.get(name)
         return self._decode(key, raw)
 
     async def write(self, key: str, value: str) -> None:
@@ -219,16 +222,18 @@ class RedisStorage(SessionStorage):
         ttl_ms = self._ttl_ms()
         with self._translated("write to"):
             async with self._client() as client:
-                if ttl_ms:
-                    await client.set(name, stored, px=ttl_ms)
-                else:
-                    await client.set(name, stored)
+                with anyio.fail_after(self.timeout):
+                    if ttl_ms:
+                        await client.set(name, stored, px=ttl_ms)
+                    else:
+                        await client.set(name, stored)
 
     async def remove(self, key: str) -> None:
         name = self.redis_key(key)
         with self._translated("write to"):
             async with self._client() as client:
-                await client.delete([name])
+                with anyio.fail_after(self.timeout):
+                    await client.delete([name])
 
     async def update(
         self, keys: Sequence[str], change: Callable[[Values], Values]
@@ -238,33 +243,38 @@ class RedisStorage(SessionStorage):
         if not keys:
             change({})
             return {}
-        with self._translated("update"):
-            async with self._client() as client:
-                for attempt in range(self.max_attempts):
+        # The tasks of one process take turns: only one per process competes with other
+        # processes, instead of every task retrying against every other.
+        async with self._turns(), contextlib.AsyncExitStack() as stack:
+            stack.enter_context(self._translated("update"))
+            client = await stack.enter_async_context(self._client())
+            for attempt in range(self.max_attempts):
+                with anyio.fail_after(self.timeout):
                     raw = [_text(value) for value in await client.mget(names)]
-                    current = {
-                        key: self._decode(key, value) for key, value in zip(keys, raw, strict=False)
-                    }
-                    changes = change(current)
-                    after = _after(keys, current, changes)
-                    if after == current:
-                        return after
-                    expected = ["!" if value is None else "=" + value for value in raw]
-                    new = [
-                        "-"
-                        if key not in changes
-                        else "!"
-                        if after[key] is None
-                        else "=" + self._encode(key, str(after[key]))
-                        for key in keys
-                    ]
+                current = {
+                    key: self._decode(key, value) for key, value in zip(keys, raw, strict=True)
+                }
+                changes = change(current)
+                after = _after(keys, current, changes)
+                if after == current:
+                    return after
+                expected = ["!" if value is None else "=" + value for value in raw]
+                new = [
+                    "-"
+                    if key not in changes
+                    else "!"
+                    if after[key] is None
+                    else "=" + self._encode(key, str(after[key]))
+                    for key in keys
+                ]
+                with anyio.fail_after(self.timeout):
                     applied = await _run_script(
                         client, names, [str(self._ttl_ms()), *expected, *new]
                     )
-                    if applied:
-                        return after
-                    # Another writer got in between: back off a little, at random, and redo.
-                    await anyio.sleep(random.uniform(0, min(0.05, 0.001 * 2 ** min(attempt, 6))))  # noqa: S311
+                if applied:
+                    return after
+                # Another writer got in between: back off a little, at random, and redo.
+                await anyio.sleep(random.uniform(0, min(0.05, 0.001 * 2 ** min(attempt, 6))))  # noqa: S311
         raise StorageConflictError(
             f"{self!r}: keys {keys} kept changing under {self.max_attempts} attempts to update "
             "them; try again, or raise max_attempts"
@@ -312,20 +322,28 @@ class RedisStorage(SessionStorage):
     async def _client(self) -> AsyncIterator[Client[Any]]:
         client = self._given or self._entered
         if client is not None:
-            with anyio.fail_after(self.timeout):
-                yield client
+            yield client
             return
-        with anyio.fail_after(self.timeout):
-            failure: Exception | None = None
-            async with contextlib.AsyncExitStack() as stack:
-                fresh = await _enter(stack, self._new_client())
-                try:
-                    yield fresh
-                except Exception as exc:
-                    # Raised after the client closed: its task group would wrap it in a group.
-                    failure = exc
-            if failure is not None:
-                raise failure
+        # Connecting is bounded by the client's connect_timeout, each command by fail_after.
+        failure: Exception | None = None
+        async with contextlib.AsyncExitStack() as stack:
+            fresh = await _enter(stack, self._new_client())
+            try:
+                yield fresh
+            except Exception as exc:
+                # Raised after the client closed: its task group would wrap it in a group.
+                failure = exc
+        if failure is not None:
+            raise failure
+
+    @contextlib.asynccontextmanager
+    async def _turns(self) -> AsyncIterator[None]:
+        """Hold this process's turn to update (a lock of the running event loop)."""
+        loop = _event_loop()
+        if self._turn_lock is None or self._turn_loop is not loop:
+            self._turn_lock, self._turn_loop = anyio.Lock(), loop
+        async with self._turn_lock:
+            yield
 
     def _new_client(self) -> Client[Any]:
         import coredis
@@ -393,6 +411,18 @@ class RedisStorage(SessionStorage):
                 "may or may not have happened (each key holds its old or its new value, never a "
                 "mix)"
             ) from group
+
+
+def _event_loop() -> object:
+    """The running event loop (asyncio) or run (trio): a lock belongs to one of them."""
+    import asyncio
+
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:  # not asyncio: anyio's other backend is trio
+        import trio
+
+        return trio.lowlevel.current_trio_token()
 
 
 async def _enter(stack: contextlib.AsyncExitStack, client: Client[Any]) -> Client[Any]:
