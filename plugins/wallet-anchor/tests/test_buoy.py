@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import anyio
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sessionkit.errors import ConfigurationError, RelayError, WaitTimeout
 from sessionkit_wallet_anchor import buoy
 from sessionkit_wallet_anchor.buoy import (
@@ -251,3 +253,36 @@ def test_the_relay_runs_from_a_shell() -> None:
         assert process.wait(timeout=10) == 0
         if process.stdout is not None:
             process.stdout.close()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.binary(max_size=64))
+def test_any_frame_is_a_message_or_a_protocol_error(data: bytes) -> None:
+    try:
+        payload, ack = buoy.decode_frame(data)
+    except RelayProtocolError:
+        assert data[:2] == b"\x42\x42"
+        return
+    if ack is None:
+        assert payload == data
+    else:
+        assert (data[:4], ack) == (b"\x42\x42\x01" + data[3:4], b"\x42\x42\x02" + data[3:4])
+        assert payload == data[4:]
+
+
+async def test_the_socket_is_recycled_and_the_message_still_arrives(
+    relay: LocalRelay, http: httpx.AsyncClient
+) -> None:
+    channel = buoy.channel_url(relay.url)
+    got: list[bytes] = []
+
+    async def listen() -> None:
+        got.append(await buoy.receive(http, channel, timeout=5, recycle_after=0.3))
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(listen)
+        await anyio.sleep(1.0)
+        await _settle(relay, channel, 1)
+        await buoy.send(http, channel, b"after recycling")
+    assert got == [b"after recycling"]
+    assert len([s for m, _, s in relay.log if m == "GET" and s == 101]) >= 3

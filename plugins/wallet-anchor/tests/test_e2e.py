@@ -542,3 +542,27 @@ async def test_garbage_on_the_callback_channel_is_a_typed_error(
         with anyio.fail_after(10), pytest.raises(error):
             await _login(kit, devnet)
     await _nothing_left(relay, anchor, ui)
+
+
+async def test_a_same_device_anchor_gets_the_same_device_request(
+    devnet: Any, relay: LocalRelay
+) -> None:
+    async with SimulatedAnchor(
+        relay_url=relay.url,
+        node_url=devnet.url,
+        key=devnet.accounts["alice"].private_key,
+        link_meta=json.dumps({"sameDevice": True, "launchUrl": "anchor://link"}),
+    ) as anchor:
+        ui = anchor.user()
+        async with _kit(devnet, relay, ui) as kit:
+            session = await _login(kit, devnet)
+            wallet = session.wallet_plugin
+            assert isinstance(wallet, AnchorWallet)
+            assert wallet.data["sameDevice"] is True
+            assert wallet.data["launchUrl"] == "anchor://link"
+            result = await session.transact(action=_transfer("same device"), broadcast=False)
+        assert result.signatures
+        assert anchor.requests[-1].get_raw_info_key("same_device") == b"\x01"
+        prompt = ui.called("prompt")[-1]
+        links = [e.data["href"] for e in prompt.elements if e.type == "link"]
+        assert links == ["anchor://link"]

@@ -52,6 +52,7 @@ __all__ = [
     "RelayRequestCancelled",
     "RelayUndelivered",
     "channel_url",
+    "decode_frame",
     "receive",
     "reconnect_delay",
     "send",
@@ -316,19 +317,33 @@ async def _next_message(
             except (WebSocketNetworkError, HTTPXWSException) as exc:
                 return type(exc).__name__
             if isinstance(event, wsproto.events.BytesMessage):
-                data = bytes(event.data)
-                if data[:2] != _FRAME:
-                    return data  # a relay speaking the raw protocol
-                if len(data) < 4 or data[2] != _DELIVERY:
-                    return RelayProtocolError(
-                        f"the relay at {host} sent a malformed protocol v2 frame "
-                        f"({len(data)} bytes, type {data[2] if len(data) > 2 else None})"
-                    )
-                await ws.send_bytes(_FRAME + bytes((_ACK, data[3])))
-                return data[4:]
+                try:
+                    payload, ack = decode_frame(bytes(event.data))
+                except RelayProtocolError as exc:
+                    return RelayProtocolError(f"the relay at {host} {exc}")
+                if ack is not None:
+                    await ws.send_bytes(ack)
+                return payload
             if isinstance(event, wsproto.events.TextMessage):
                 return str(event.data).encode("utf-8")  # raw protocol, text frame
     return "recycle"
+
+
+def decode_frame(data: bytes) -> tuple[bytes, bytes | None]:
+    """A binary WebSocket message from the relay: ``(payload, acknowledgement to send)``.
+
+    A protocol v2 delivery (``42 42 01 <seq>`` + payload) is answered with ``42 42 02 <seq>``;
+    anything not starting with ``42 42`` is a raw-protocol message (no acknowledgement); any
+    other ``42 42`` frame raises `RelayProtocolError`.
+    """
+    if data[:2] != _FRAME:
+        return data, None
+    if len(data) < 4 or data[2] != _DELIVERY:
+        kind = data[2] if len(data) > 2 else None
+        raise RelayProtocolError(
+            f"sent a malformed protocol v2 frame ({len(data)} bytes, type {kind})"
+        )
+    return data[4:], _FRAME + bytes((_ACK, data[3]))
 
 
 class _TooLarge(HTTPXWSException):
