@@ -12,7 +12,8 @@ The async kit runs in an event loop on a background thread (an anyio blocking po
 by default, ``backend="trio"`` for trio); each call blocks until it is done, so it also works
 where an event loop already runs but cannot be awaited (a notebook cell). Every other coroutine
 method of the async classes blocks here too (``kit.aclose()``, ``session.aclose()``). Close the
-kit (``with``, or ``kit.close()``) to stop that thread. In async code, ``await`` the async kit
+kit (``with``, or ``kit.close()``) to close its connections and stop that thread; a script
+that ends without closing it still exits. In async code, ``await`` the async kit
 instead: a blocking call there holds up that code's event loop until it returns.
 """
 
@@ -20,17 +21,18 @@ from __future__ import annotations
 
 import functools
 import inspect
+import threading
 from typing import TYPE_CHECKING, Any
 
+import anyio
 import msgspec
-from anyio.from_thread import BlockingPortal, start_blocking_portal
+from anyio.from_thread import BlockingPortal
 
 from sessionkit import kit as _kit
 from sessionkit.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
-    from contextlib import AbstractContextManager
     from types import TracebackType
     from typing import Self
 
@@ -76,14 +78,12 @@ class SessionKit:
     """A blocking `sessionkit.SessionKit`; takes the same arguments (plus ``backend``)."""
 
     def __init__(self, *args: Any, backend: str = "asyncio", **options: Any) -> None:
-        self._portal_context: AbstractContextManager[BlockingPortal] = start_blocking_portal(
-            backend
-        )
-        self._portal: BlockingPortal = self._portal_context.__enter__()
+        self._loop = _LoopThread(backend)
+        self._portal: BlockingPortal = self._loop.portal
         try:
             self._kit: _kit.SessionKit = self._portal.call(_build, args, options)
         except BaseException:
-            self._portal_context.__exit__(None, None, None)
+            self._loop.stop()
             raise
         self._closed = False
 
@@ -106,7 +106,7 @@ class SessionKit:
         try:
             self._portal.call(self._kit.aclose)
         finally:
-            self._portal_context.__exit__(None, None, None)
+            self._loop.stop()
 
     @property
     def async_kit(self) -> _kit.SessionKit:
@@ -167,6 +167,56 @@ class SessionKit:
 
     def _wrap(self, session: AsyncSession) -> Session:
         return Session(session, self._portal)
+
+
+class _LoopThread:
+    """An event loop with a blocking portal, in a daemon thread.
+
+    anyio's ``start_blocking_portal`` runs the loop in a non-daemon pool thread, which the
+    interpreter joins at exit: a script that never closed its kit would hang when it ends. A
+    daemon thread lets it exit; ``stop()`` ends the loop and joins the thread.
+    """
+
+    def __init__(self, backend: str) -> None:
+        if backend not in ("asyncio", "trio"):
+            raise ConfigurationError(f"backend is 'asyncio' or 'trio', not {backend!r}")
+        self._ready = threading.Event()
+        self._failure: BaseException | None = None
+        self._portal: BlockingPortal | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(backend,), name=f"sessionkit-sync-{backend}", daemon=True
+        )
+        self._thread.start()
+        self._ready.wait()
+        if self._portal is None:
+            raise ConfigurationError(
+                f"cannot run the {backend} event loop: {self._failure}"
+            ) from self._failure
+
+    @property
+    def portal(self) -> BlockingPortal:
+        assert self._portal is not None
+        return self._portal
+
+    def _run(self, backend: str) -> None:
+        try:
+            anyio.run(self._serve, backend=backend)
+        except BaseException as exc:  # reported by __init__ when it never started
+            self._failure = exc
+        finally:
+            self._ready.set()
+
+    async def _serve(self) -> None:
+        async with BlockingPortal() as portal:
+            self._portal = portal
+            self._ready.set()
+            await portal.sleep_until_stopped()
+
+    def stop(self) -> None:
+        """End the event loop (after the calls in progress) and wait for its thread."""
+        if self._thread.is_alive():
+            self.portal.call(self.portal.stop)
+            self._thread.join()
 
 
 def _blocking(value: Any, portal: BlockingPortal) -> Any:

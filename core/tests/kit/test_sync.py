@@ -204,3 +204,26 @@ def test_login_transact_sign_and_restore_without_await(
         restored = again.restore()
         assert restored is not None
         assert restored.serialize() == session.serialize()
+
+
+def test_a_script_that_never_closes_its_kit_still_exits(backend: str) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "from sessionkit import MemoryStorage\n"
+        "from sessionkit.sync import SessionKit\n"
+        f"kit = SessionKit('s', [{CHAIN!r}], storage=MemoryStorage(), discover=False, "
+        f"backend={backend!r})\n"
+        "print(kit.get_sessions())\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "[]\n"
+
+
+def test_an_unknown_backend_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="backend is 'asyncio' or 'trio', not 'curio'"):
+        SessionKit("sync-app", [CHAIN], backend="curio")
