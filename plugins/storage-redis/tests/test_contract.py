@@ -31,14 +31,6 @@ class TestRedisStorage(SessionStorageContract):
     def storage_spec(self, storage_kwargs: dict[str, Any]) -> dict[str, Any]:
         return {"factory": "sessionkit_storage_redis:RedisStorage", "kwargs": storage_kwargs}
 
-    @pytest.mark.parametrize("anyio_backend", ["asyncio"])
-    async def test_concurrent_updates_from_processes_lose_nothing(
-        self, storage: RedisStorage, storage_spec: dict[str, Any]
-    ) -> None:
-        """The writers are processes (on asyncio): the waiting parent's backend changes nothing,
-        so this slow test runs once per store instead of once per backend."""
-        await super().test_concurrent_updates_from_processes_lose_nothing(storage, storage_spec)
-
 
 class TestRedisStoragePooled(TestRedisStorage):
     """One server, inside ``async with storage:`` (one connection pool for every operation)."""
