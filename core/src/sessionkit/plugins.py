@@ -8,7 +8,8 @@ objects the app passed, and the wallets, user interfaces and storages they regis
   ``SESSIONKIT_DISABLE_PLUGINS=x,y`` skips those.
 - Each entry point loads on its own: one that fails to import or register, or implements a hook
   that does not exist (a misspelt name), is recorded in ``plugin_errors`` and logged, and the
-  rest work. ``strict=True`` raises instead (the pytest plugin turns it on).
+  rest work. ``strict=True`` raises instead (the pytest plugin turns it on). A plugin the app
+  passed itself always raises: the app can fix it.
 """
 
 from __future__ import annotations
@@ -104,6 +105,8 @@ class PluginHost:
         self._transient: set[int] = set()
         self._borrows: dict[int, int] = {}
         self._origin: dict[str, tuple[str | None, str | None]] = {}
+        #: names of the plugins loaded from entry points (the others are the app's)
+        self._discovered: set[str] = set()
         if discover:
             for entry_point in _selected_entry_points():
                 self._load_entry_point(entry_point)
@@ -226,6 +229,7 @@ class PluginHost:
             self._fail(error)
             return
         self._origin[entry_point.name] = (distribution, version)
+        self._discovered.add(entry_point.name)
 
     def _collect(self, kind: str) -> dict[str, Registration]:
         found: dict[str, Registration] = self.registrations.setdefault(kind, {})
@@ -257,15 +261,17 @@ class PluginHost:
             return register
 
         def on_error(error: PluginError) -> None:
-            if isinstance(error, PluginLoadError):
-                self._fail(error)
-            else:
+            failure = error
+            if not isinstance(error, PluginLoadError):
                 distribution = self._origin.get(error.plugin, (None, None))[0]
                 failure = PluginLoadError(
                     str(error), plugin=error.plugin, distribution=distribution, hook=error.hook
                 )
                 failure.__cause__ = error.__cause__ or error
-                self._fail(failure)
+            assert isinstance(failure, PluginLoadError)
+            if error.plugin not in self._discovered:
+                raise failure  # a plugin the app passed: its mistake is the app's to fix
+            self._fail(failure)
             self._drop(error.plugin)
 
         call_register_hook(self.pm, _REGISTER_HOOKS[kind], register_for, on_error)

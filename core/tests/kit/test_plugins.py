@@ -622,3 +622,38 @@ def test_the_kit_logs_which_plugins_are_active(caplog: pytest.LogCaptureFixture)
 def test_plugin_error_is_a_plugin_error() -> None:
     assert issubclass(PluginLoadError, PluginError)
     assert issubclass(PluginConflictError, PluginLoadError)
+
+
+class FailingProvider:
+    id = "failing-provider"
+
+    @hookimpl
+    def register_wallet_plugins(self, register: Any) -> None:
+        raise RuntimeError("no wallets today")
+
+
+def test_an_app_plugin_whose_registration_fails_always_raises() -> None:
+    with pytest.raises(PluginLoadError, match="no wallets today") as caught:
+        PluginHost(plugins=[FailingProvider()], discover=False, strict=False)
+    assert caught.value.plugin == "failing-provider"
+    assert caught.value.hook == "register_wallet_plugins"
+    assert caught.value.distribution is None
+    assert isinstance(caught.value.__cause__, RuntimeError)
+
+
+def test_an_app_plugin_reusing_an_installed_id_raises(
+    distributions: Distributions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = distributions.unique("installed_wallet")
+    distributions.install("installed-dist", {"installed": module}, {module: wallet_module("dup")})
+    monkeypatch.setenv("SESSIONKIT_PLUGINS", "installed")
+
+    class Mine:
+        id = "mine"
+
+        @hookimpl
+        def register_wallet_plugins(self, register: Any) -> None:
+            register(lambda: None, id="dup")
+
+    with pytest.raises(PluginConflictError, match="installed-dist"):
+        PluginHost(plugins=[Mine()], strict=False)
