@@ -1,52 +1,70 @@
-"""The ``sessionkit`` command: ``devnet prepare | start | status | stop`` and ``demo``.
+"""The ``sessionkit`` command: log in, list sessions, transact, log out, plugins, devnet, demo.
 
-`make_cli` builds a new click group on every call and nothing is registered at import, so a
-plugin hook can later add its commands to the group it is given (``register_commands(cli)``).
-`main` is the console script. Exit codes: 0 done, 1 failed (the message says what was wrong
-and what to do), 2 usage error (shown with the usage of the command that was mistyped), 130
-cancelled (Ctrl-C, or a `Cancelled` error from the kit). Output is coloured by rich on a
-terminal only, and never under ``NO_COLOR``.
+`make_cli` builds a new click group on every call and nothing is registered at import; it then
+hands the group to the installed plugins' ``register_commands(cli)`` hook, as llm does, so a
+plugin adds its own subcommands. `main` is the console script. Exit codes: 0 done, 1 failed
+(the message says what was wrong and what to do), 2 usage error (shown with the usage of the
+command that was mistyped), 130 cancelled (Ctrl-C, Escape, or a `Cancelled` error from the
+kit). Output is coloured by rich on a terminal only, and never under ``NO_COLOR``; results go
+to stdout, the user interface and errors to stderr.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NoReturn
+import logging
+from typing import TYPE_CHECKING, NoReturn
 
 import click
-from rich.console import Console
-from rich.text import Text
 
-from sessionkit.errors import Cancelled, SessionKitError
+from sessionkit._cli_common import (
+    CONTEXT,
+    EXIT_CANCELLED,
+    EXIT_CODES,
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandGroup,
+    Output,
+    examples,
+    output,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
     from pathlib import Path
 
-    from sessionkit.devnet import DetachedDevnet, DetachedStatus, Devnet
+    from sessionkit.devnet import DetachedDevnet, DetachedStatus
 
 __all__ = ["EXIT_CANCELLED", "EXIT_FAILURE", "EXIT_OK", "EXIT_USAGE", "main", "make_cli"]
 
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
-EXIT_CANCELLED = 130
+logger = logging.getLogger("sessionkit.cli")
 
-_CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-_EXIT_CODES = f"""\b
-Exit codes:
-  {EXIT_OK:<4} done
-  {EXIT_FAILURE:<4} failed (the message says why and what to do)
-  {EXIT_USAGE:<4} usage error (a mistyped command or option)
-  {EXIT_CANCELLED:<4} cancelled (Ctrl-C)"""
+# Names the devnet part of this module used before it was split (kept for readability below).
+_CONTEXT = CONTEXT
+_Output = Output
+_examples = examples
+_output = output
 
 
-def make_cli() -> click.Group:
-    """The ``sessionkit`` command group, built afresh (add commands to it before running it)."""
+def make_cli(*, discover: bool = True, plugins: Iterable[object] = ()) -> click.Group:
+    """The ``sessionkit`` command group, built afresh, with the plugins' commands added.
+
+    ``discover=False`` skips the installed plugins (entry points); ``plugins`` are plugin
+    objects whose ``register_commands(cli)`` is called too. A plugin whose hook fails is
+    logged and left out; the other commands still work.
+    """
 
     @click.group(
-        cls=_CommandGroup,
-        context_settings=_CONTEXT,
-        epilog=_examples("sessionkit demo", "sessionkit devnet start") + "\n\n" + _EXIT_CODES,
+        cls=CommandGroup,
+        context_settings=CONTEXT,
+        epilog=examples(
+            "sessionkit demo",
+            "sessionkit devnet start",
+            "sessionkit login --chain devnet",
+            "sessionkit transact --transfer bob '1.0000 SYS'",
+        )
+        + "\n\n"
+        + EXIT_CODES,
     )
     @click.version_option(
         package_name="sessionkit", prog_name="sessionkit", message="%(prog)s %(version)s"
@@ -54,81 +72,35 @@ def make_cli() -> click.Group:
     def cli() -> None:
         """SessionKit for Python: log in with an Antelope wallet and sign transactions.
 
-        The commands run a local devnet (a real Leap node with funded test accounts) and a
-        demo that signs and broadcasts a token transfer on it.
+        'demo' tells the whole story on a local devnet. 'login', 'sessions', 'transact' and
+        'logout' do it step by step for an app's stored sessions; 'devnet' runs the local
+        chain; 'plugins' lists what is installed.
         """
 
-    cli.add_command(_devnet_group())
-    cli.add_command(_demo_command())
+    from sessionkit._cli_demo import demo_command
+    from sessionkit._cli_kit import kit_commands
+
+    for command in (*kit_commands(), _devnet_group(), demo_command()):
+        cli.add_command(command)
+    _add_plugin_commands(cli, discover=discover, plugins=plugins)
     return cli
+
+
+def _add_plugin_commands(cli: click.Group, *, discover: bool, plugins: Iterable[object]) -> None:
+    from sessionkit._hookcall import impls_of
+    from sessionkit.plugins import PluginHost
+
+    host = PluginHost(plugins=plugins, discover=discover, strict=False)
+    for impl in impls_of(host.pm, "register_commands"):
+        try:
+            impl.function(**{name: cli for name in impl.argnames})
+        except Exception as exc:
+            logger.warning("plugin %s could not add its commands: %s", impl.plugin_name, exc)
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Run the ``sessionkit`` command (``argv`` defaults to the process's) and exit."""
     make_cli().main(args=None if argv is None else list(argv), prog_name="sessionkit")
-
-
-class _CommandGroup(click.Group):
-    """Turns SessionKit's errors into a message and exit code 1, and cancellations into 130."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except Cancelled as exc:
-            _Output().cancelled(None if exc.silent else str(exc))
-            raise click.exceptions.Exit(EXIT_CANCELLED) from None
-        except SessionKitError as exc:
-            raise _Failure(str(exc)) from exc
-        except (KeyboardInterrupt, click.Abort):
-            _Output().cancelled(None)
-            raise click.exceptions.Exit(EXIT_CANCELLED) from None
-
-
-class _Failure(click.ClickException):
-    """A command failed for a reason its message explains."""
-
-    exit_code = EXIT_FAILURE
-
-    def show(self, file: Any = None) -> None:
-        _Output().error(self.message)
-
-
-class _Output:
-    """Results on stdout, errors on stderr; rich colours them on terminals, not under NO_COLOR."""
-
-    def __init__(self) -> None:
-        options: dict[str, Any] = {"highlight": False, "soft_wrap": True, "emoji": False}
-        self._out = Console(**options)
-        self._err = Console(stderr=True, **options)
-
-    def say(self, *parts: str | tuple[str, str]) -> None:
-        """Print one line made of plain text and ``(text, style)`` parts."""
-        self._out.print(Text.assemble(*parts))
-
-    def progress(self, message: str) -> None:
-        """A step of a longer operation."""
-        self._out.print(Text(f"  ... {message}", style="dim"))
-
-    def error(self, message: str) -> None:
-        """A failure, on stderr."""
-        self._err.print(Text.assemble(("Error: ", "bold red"), message))
-
-    def cancelled(self, reason: str | None) -> None:
-        """A cancellation (Ctrl-C, or the person declined), on stderr."""
-        if self._err.is_terminal:
-            self._err.print()  # end the line the terminal's ^C is on
-        said = f"Cancelled: {reason}" if reason else "Cancelled."
-        self._err.print(Text(said, style="yellow"))
-
-
-def _output() -> _Output:
-    return click.get_current_context().ensure_object(_Output)
-
-
-def _examples(*commands: str) -> str:
-    """An epilog listing example command lines, kept as written (click's ``\\b`` marker)."""
-    lines = "\n".join(f"  $ {command}" for command in commands)
-    return f"\b\nExample{'s' if len(commands) > 1 else ''}:\n{lines}"
 
 
 # -- sessionkit devnet -----------------------------------------------------------------------
@@ -274,64 +246,6 @@ def _print_stopped(out: _Output, found: DetachedStatus, state_file: Path) -> Non
         out.say(f"Devnet{at} stopped")
     else:
         out.say(f"Removed what was left of the devnet{at} ({found.phase})")
-
-
-# -- sessionkit demo -------------------------------------------------------------------------
-
-
-def _demo_command() -> click.Command:
-    @click.command("demo", context_settings=_CONTEXT, epilog=_examples("sessionkit demo"))
-    def demo() -> None:
-        """Start a devnet, transfer 1.0000 SYS from alice to bob, show the balances, stop.
-
-        Everything runs on this machine: a real Leap node is started, the transfer is signed
-        and broadcast with SessionKit's own code, and the node is removed at the end.
-        """
-        import anyio
-
-        from sessionkit.devnet import Devnet
-
-        out = _output()
-        out.say("Starting a local Antelope devnet (a real Leap node)...")
-        with Devnet(progress=out.progress) as devnet:
-            out.say(f"Devnet ready at {devnet.url} (chain {str(devnet.chain_id)[:12]}...)")
-            anyio.run(_demo_transfer, out, devnet)
-            out.say("Stopping the devnet...")
-        out.say(("Done: node stopped, nothing left behind.", "green"))
-
-    return demo
-
-
-async def _demo_transfer(out: _Output, devnet: Devnet) -> None:
-    from sessionkit.antelope import Action, SignedTransaction, Transaction
-    from sessionkit.chain import ABICache
-
-    alice, bob = devnet.accounts["alice"], devnet.accounts["bob"]
-    contract = devnet.token_contract
-    async with devnet.client() as client:
-
-        async def balances(when: str) -> None:
-            for account in (alice, bob):
-                held = await client.get_currency_balance(contract, account.name, "SYS")
-                shown = ", ".join(str(a) for a in held) or "nothing"
-                out.say(f"  {when:6} {account.name}: {shown}")
-
-        await balances("before")
-        abi = await ABICache(client).get_abi(contract)
-        action = Action.from_data(
-            contract,
-            "transfer",
-            [alice.permission_level],
-            {"from": alice.name, "to": bob.name, "quantity": "1.0000 SYS", "memo": "demo"},
-            abi,
-        )
-        info = await client.get_info()
-        transaction = Transaction(**info.transaction_header(60).to_dict(), actions=(action,))
-        signature = alice.private_key.sign_digest(transaction.signing_digest(devnet.chain_id))
-        out.say(f"Signing a transfer of 1.0000 SYS from alice to bob with {alice.public_key}")
-        result = await client.send_transaction(SignedTransaction(transaction, [signature]))
-        out.say(f"  broadcast: transaction {result.transaction_id}")
-        await balances("after")
 
 
 if __name__ == "__main__":

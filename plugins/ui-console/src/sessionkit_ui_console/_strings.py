@@ -24,6 +24,7 @@ STRINGS: dict[str, dict[str, object]] = {
                 "account_not_found": "Unable to find account {{account}}: {{error}}",
                 "no_key": "The wallet does not say which key it holds: enter an account name",
                 "awaiting": "Awaiting response from your wallet",
+                "left_to_wallet": "Several accounts ({{options}}): the wallet chooses",
                 "chosen": "{{what}}: {{value}}",
                 "done": "Logged in",
             },

@@ -66,6 +66,7 @@ class _LoginState:
     wallet: int | None
     chain: ChainDefinition | None
     permission: PermissionLevel | None
+    permission_left_to_wallet: bool = False
 
 
 class ConsoleUI(UserInterface):
@@ -258,6 +259,7 @@ class ConsoleUI(UserInterface):
         if step_index <= 1:
             state.chain = context.chain
         state.permission = context.permission_level
+        state.permission_left_to_wallet = False
 
     def _next_step(self, context: LoginContext, state: _LoginState) -> str | None:
         if state.wallet is None:
@@ -267,7 +269,11 @@ class ConsoleUI(UserInterface):
         needs = context.ui_requirements
         if state.chain is None and _chain_step_open(context, state, choice, picked_here):
             return "chain"
-        if state.permission is None and state.chain is not None:
+        if (
+            state.permission is None
+            and state.chain is not None
+            and not (state.permission_left_to_wallet)
+        ):
             config = choice.config
             select = (
                 config.requires_permission_select
@@ -311,11 +317,13 @@ class ConsoleUI(UserInterface):
         assert state.chain is not None
         level, asked = await self._choose_permission(context, choice, state.chain)
         state.permission = level
+        state.permission_left_to_wallet = level is None
         return asked
 
     async def _choose_permission(
         self, context: LoginContext, choice: WalletChoice, chain: ChainDefinition
-    ) -> tuple[PermissionLevel, bool]:
+    ) -> tuple[PermissionLevel | None, bool]:
+        """The account chosen (True when asked); None when it is left to the wallet."""
         client = context.get_client(chain)
         picked_here = context.wallet_plugin_index is None
         select = (
@@ -336,36 +344,24 @@ class ConsoleUI(UserInterface):
                 ]
                 options = [_Option(level, level) for level in _ordered(levels)]
                 if not options:
-                    if not self.interactive:
-                        raise NoChoiceError(
-                            f"no account on chain {chain.id} has the key {key}: pass the "
-                            "account to log in with (login(permission_level=...) or "
-                            "--permission)",
-                            choice="permission",
-                            options=[],
-                        )
                     self._say(self._t("login.no_accounts", public_key=str(key)), "yellow")
         entered = not options
         if entered:
+            if not self.interactive and "permission" not in self.defaults:
+                return None, False  # the wallet finds the account, or says which it needs
             options = await self._accounts_from_entry(client)
         value, asked = await self._choose("permission", self._t("login.account"), options)
+        if value is None:
+            return None, False
         return PermissionLevel.from_string(value), asked or (entered and self.interactive)
 
     async def _accounts_from_entry(self, client: Any) -> list[_Option]:
         """Ask for an account name until the chain knows it; its permissions as options."""
         while True:
-            name = (
-                self.defaults.get("permission", "").split("@")[0]
-                if not self.interactive
-                else (await self._entry(self._t("login.enter_account")))
-            )
-            if not name:
-                raise NoChoiceError(
-                    "an account name is needed and nobody can type it: pass the account "
-                    "(login(permission_level=...), --permission, or "
-                    "ConsoleUI(defaults={'permission': ...}))",
-                    choice="permission",
-                )
+            if self.interactive:
+                name = await self._entry(self._t("login.enter_account"))
+            else:
+                name = self.defaults["permission"].split("@")[0]
             try:
                 account = await client.get_account(name)
             except ChainAPIError as exc:
@@ -379,8 +375,14 @@ class ConsoleUI(UserInterface):
 
     # -- choosing -------------------------------------------------------------------------------
 
-    async def _choose(self, kind: str, title: str, options: list[_Option]) -> tuple[str, bool]:
-        """The value chosen among ``options``; True when a person was asked."""
+    async def _choose(
+        self, kind: str, title: str, options: list[_Option]
+    ) -> tuple[str | None, bool]:
+        """The value chosen among ``options``; True when a person was asked.
+
+        Off a terminal, an account with several options and no default is left to the wallet
+        (None), which finds it or raises `NoChoiceError` naming the options.
+        """
         wanted = self.defaults.get(kind)
         default = _matching(wanted, options) if wanted else None
         what = self._t(f"choice.{kind}")
@@ -388,6 +390,11 @@ class ConsoleUI(UserInterface):
             self._chosen(what, options[0])
             return options[0].value, False
         if not self.interactive:
+            if default is None and kind == "permission" and not wanted:
+                self._hint(
+                    self._t("login.left_to_wallet", options=", ".join(o.value for o in options))
+                )
+                return None, False
             if default is None:
                 values = [option.value for option in options]
                 reason = (
@@ -404,7 +411,7 @@ class ConsoleUI(UserInterface):
                 )
             self._chosen(what, default)
             return default.value, False
-        picked = await self._menu(title, options, default)
+        picked = await self._menu(title, options, default or options[0])
         self._chosen(what, picked)
         return picked.value, True
 
