@@ -147,14 +147,10 @@ class PluginHost:
             raise PluginLoadError(
                 f"plugin {name!r} does not fit SessionKit's hooks: {exc}", plugin=name
             ) from exc
-        unknown = self._unknown_hooks(plugin)
-        if unknown:
+        misfit = self._misfit(plugin)
+        if misfit:
             self.pm.unregister(plugin)
-            raise PluginLoadError(
-                f"plugin {name!r} implements {unknown}, which are not SessionKit hooks "
-                f"(known: {sorted(_hook_names())}); check the spelling",
-                plugin=name,
-            )
+            raise PluginLoadError(f"plugin {name!r} {misfit}", plugin=name)
         self._origin[name] = (None, None)
         if scoped:
             self.scoped.add(id(plugin))
@@ -212,12 +208,10 @@ class PluginHost:
             if self.pm.is_registered(plugin):
                 return
             self.pm.register(plugin, name=entry_point.name)
-            unknown = self._unknown_hooks(plugin)
-            if unknown:
+            misfit = self._misfit(plugin)
+            if misfit:
                 self.pm.unregister(plugin)
-                raise LookupError(
-                    f"it implements {unknown}, which are not SessionKit hooks; check the spelling"
-                )
+                raise LookupError(f"it {misfit}")
         except Exception as exc:
             error = PluginLoadError(
                 f"plugin {entry_point.name!r} from {distribution or 'an unknown distribution'} "
@@ -294,13 +288,33 @@ class PluginHost:
         logger.warning("%s", error, exc_info=error.__cause__)
         self.errors.append(error)
 
-    def _unknown_hooks(self, plugin: object) -> list[str]:
+    def _misfit(self, plugin: object) -> str | None:
+        """What makes a registered plugin unfit to run, or None.
+
+        pluggy checks argument names, but accepts hooks it does not know (a misspelt name would
+        never run: this is ``check_pending()`` for one plugin) and silently never passes an
+        argument that has a default.
+        """
         known = _hook_names()
-        return sorted(
-            caller.name
-            for caller in self.pm.get_hookcallers(plugin) or ()
-            if caller.name not in known
+        callers = self.pm.get_hookcallers(plugin) or []
+        unknown = sorted(caller.name for caller in callers if caller.name not in known)
+        if unknown:
+            return (
+                f"implements {unknown}, which are not SessionKit hooks "
+                f"(known: {sorted(known)}); check the spelling"
+            )
+        defaulted = sorted(
+            f"{caller.name}({', '.join(impl.kwargnames)})"
+            for caller in callers
+            for impl in caller.get_hookimpls()
+            if impl.plugin is plugin and impl.kwargnames
         )
+        if defaulted:
+            return (
+                f"gives hook arguments defaults: {', '.join(defaulted)}; a hook argument with a "
+                "default is never passed (as in pluggy): remove the default"
+            )
+        return None
 
 
 def plugin_name(plugin: object) -> str:

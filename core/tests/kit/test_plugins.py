@@ -657,3 +657,28 @@ def test_an_app_plugin_reusing_an_installed_id_raises(
 
     with pytest.raises(PluginConflictError, match="installed-dist"):
         PluginHost(plugins=[Mine()], strict=False)
+
+
+class Defaulted:
+    id = "defaulted"
+
+    @hookimpl
+    def before_sign(self, request: Any, context: Any = None) -> None: ...
+
+
+def test_a_hook_argument_with_a_default_is_refused() -> None:
+    """pluggy never passes an argument that has a default: the plugin would see None forever."""
+    with pytest.raises(PluginLoadError, match=r"before_sign\(context\).*remove the default"):
+        PluginHost(plugins=[Defaulted()], discover=False)
+
+
+def test_an_installed_plugin_with_a_defaulted_argument_is_isolated(
+    distributions: Distributions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = distributions.unique("defaulted")
+    source = HOOK_SOURCE.format(decl="def after_sign(result, context=None):", body="pass")
+    distributions.install("defaulted-dist", {"defaulted": module}, {module: source})
+    monkeypatch.setenv("SESSIONKIT_PLUGINS", "defaulted")
+    (error,) = PluginHost(strict=False).errors
+    assert "after_sign(context)" in str(error)
+    assert error.distribution == "defaulted-dist"
