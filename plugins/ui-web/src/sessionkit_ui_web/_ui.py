@@ -54,8 +54,8 @@ TEXTS: dict[str, str] = {
     "login.select.wallet": "Select a wallet",
     "login.select.blockchain": "Select a blockchain",
     "login.select.account": "Select an account",
-    "login.select.no_accounts": "No accounts found matching {{key}}",
-    "login.select.lookup_failed": "The accounts of {{key}} could not be looked up: {{error}}",
+    "login.select.no_accounts": "No accounts found matching {{public_key}}",
+    "login.select.lookup_failed": "Looking up the accounts of {{public_key}} failed: {{error}}",
     "login.enter.account": "Enter an account name",
     "lookup": "Look up",
     "login.enter.not_found": "Unable to find account {{name}}",
@@ -357,11 +357,13 @@ class WebUI(UserInterface):
         try:
             found = await client.get_accounts_by_authorizers(keys=[key])
         except ChainError as error:
-            return [], self._text("login.select.lookup_failed", key=str(key), error=str(error))
+            return [], self._text(
+                "login.select.lookup_failed", public_key=str(key), error=str(error)
+            )
         levels = (f"{a.account_name}@{a.permission_name}" for a in found.accounts)
         listed = list(dict.fromkeys(levels))
         if not listed:
-            return [], self._text("login.select.no_accounts", key=str(key))
+            return [], self._text("login.select.no_accounts", public_key=str(key))
         return listed, None
 
     async def _ask(
