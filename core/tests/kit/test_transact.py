@@ -10,20 +10,30 @@ import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+import anyio
 import pytest
 from sessionkit import SessionKit, hookimpl
 from sessionkit.antelope import Transaction
-from sessionkit.errors import ChainAPIError, ConfigurationError, InvalidValue, PluginError
+from sessionkit.errors import (
+    Cancelled,
+    ChainAPIError,
+    ConfigurationError,
+    InvalidValue,
+    PluginError,
+)
 from sessionkit.esr import SigningRequest
 from sessionkit.storage import MemoryStorage
 from sessionkit.testing.doubles import KeyWallet, RecordingUI
 from sessionkit.transact import TransactPlugin, TransactResult
+from sessionkit.ui import PromptArgs, PromptElement
 
 if TYPE_CHECKING:
     from sessionkit.chain import APIClient, ChainDefinition
     from sessionkit.contexts import TransactContext
     from sessionkit.devnet import Devnet
+    from sessionkit.esr import ResolvedSigningRequest
     from sessionkit.session import Session
+    from sessionkit.wallet import WalletSignResponse
 
 pytestmark = [pytest.mark.anyio, pytest.mark.devnet]
 
@@ -52,11 +62,12 @@ async def login(
 ) -> tuple[SessionKit, Session, RecordingUI]:
     ui = options.pop("ui", None) or RecordingUI()
     keys = options.pop("keys", None) or devnet.accounts[account].private_key
+    wallet = options.pop("wallet", None) or KeyWallet(keys)
     kit = SessionKit(
         "transacttest",
         [chain],
         ui=ui,
-        wallet_plugins=[KeyWallet(keys)],
+        wallet_plugins=[wallet],
         storage=MemoryStorage(),
         discover=False,
         **options,
@@ -421,4 +432,70 @@ async def test_failing_after_sign_stops_before_broadcast(
         assert isinstance(caught.value.__cause__, RuntimeError)
         assert ui.errors == [caught.value]
         assert "on_broadcast" not in [name for name, _ in ui.calls]
+        assert await balance(client, "bob") == before
+
+
+class PromptingSigner(KeyWallet):
+    """Asks the person to approve each signature through the user interface."""
+
+    id = "prompting-signer"
+
+    async def sign(
+        self, resolved: ResolvedSigningRequest, context: TransactContext
+    ) -> WalletSignResponse:
+        assert context.ui is not None
+        await context.ui.prompt(
+            PromptArgs(title="Sign the transfer?", elements=(PromptElement(type="accept"),))
+        )
+        return await super().sign(resolved, context)
+
+
+async def test_an_approved_signature_goes_through(
+    devnet: Devnet, devnet_chain: ChainDefinition
+) -> None:
+    ui = RecordingUI(prompts=["accept"])
+    kit, session, _ = await login(
+        devnet, devnet_chain, ui=ui, wallet=PromptingSigner(devnet.accounts["alice"].private_key)
+    )
+    async with kit:
+        result = await session.transact(action=transfer("alice", "bob", "0.0001 SYS"))
+    assert result.response is not None
+    assert [p.title for p in ui.called("prompt")] == ["Sign the transfer?"]
+
+
+async def test_a_declined_signature_cancels_before_broadcast(
+    devnet: Devnet, devnet_chain: ChainDefinition, client: APIClient
+) -> None:
+    ui = RecordingUI(prompts=["decline"])
+    kit, session, _ = await login(
+        devnet, devnet_chain, ui=ui, wallet=PromptingSigner(devnet.accounts["alice"].private_key)
+    )
+    async with kit:
+        before = await balance(client, "bob")
+        with pytest.raises(Cancelled) as caught:
+            await session.transact(action=transfer("alice", "bob", "0.0001 SYS"))
+        assert not caught.value.silent
+        assert ui.errors == [caught.value]
+        assert "on_broadcast" not in [name for name, _ in ui.calls]
+        assert await balance(client, "bob") == before
+
+
+async def test_cancelling_a_waiting_transact_closes_the_prompt(
+    devnet: Devnet, devnet_chain: ChainDefinition, client: APIClient
+) -> None:
+    ui = RecordingUI(prompts=["wait"])
+    kit, session, _ = await login(
+        devnet, devnet_chain, ui=ui, wallet=PromptingSigner(devnet.accounts["alice"].private_key)
+    )
+    async with kit:
+        before = await balance(client, "bob")
+        with anyio.move_on_after(0.5) as scope:
+            await session.transact(action=transfer("alice", "bob", "0.0001 SYS"))
+        assert scope.cancelled_caught
+        assert ui.open_prompts == 0
+        # The UI hears of the cancellation (silently) and can clear what it showed.
+        (error,) = ui.errors
+        assert isinstance(error, Cancelled)
+        assert error.silent
+        assert "on_transact_complete" not in [name for name, _ in ui.calls]
         assert await balance(client, "bob") == before
