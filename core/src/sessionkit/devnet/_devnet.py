@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import contextlib
-import sys
 import time
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -257,17 +255,8 @@ class Devnet:
 def event_loop_running() -> bool:
     """True when called from code an asyncio or trio event loop is running in this thread."""
     try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        pass
-    else:
-        return True
-    trio = sys.modules.get("trio")
-    if trio is None:
-        return False
-    try:
-        trio.lowlevel.current_trio_token()
-    except RuntimeError:
+        anyio.get_current_task()
+    except RuntimeError:  # anyio's NoEventLoopError
         return False
     return True
 
