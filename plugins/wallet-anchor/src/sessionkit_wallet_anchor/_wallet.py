@@ -159,8 +159,8 @@ class AnchorWallet(WalletPlugin):
         self._request_key: PrivateKey | None = None
 
     def __repr__(self) -> str:
-        channel = LinkChannel.from_data(self.data) if self._has_channel() else None
-        linked = f"channel {channel.name!r}" if channel else "no channel"
+        name = self.data.get("channelName")
+        linked = f"channel {name!r}" if isinstance(name, str) else "no channel"
         return f"<AnchorWallet id={self.id!r} buoy_url={self.buoy_url!r} {linked}>"
 
     @property

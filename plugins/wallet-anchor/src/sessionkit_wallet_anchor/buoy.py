@@ -280,7 +280,7 @@ async def _listen_once(
             f"the relay at {host} refused to open the channel (HTTP {status}); check buoy_url",
             status=status,
         )
-    except (httpx.TransportError, httpcore.NetworkError, OSError) as exc:
+    except _NETWORK_ERRORS as exc:
         return type(exc).__name__
     except BaseExceptionGroup as group:
         # The session's task group wraps what its background tasks raised; a network failure
@@ -322,7 +322,11 @@ async def _next_message(
                 except RelayProtocolError as exc:
                     return RelayProtocolError(f"the relay at {host} {exc}")
                 if ack is not None:
-                    await ws.send_bytes(ack)
+                    try:
+                        await ws.send_bytes(ack)
+                    except HTTPXWSException:
+                        # Unacknowledged, the relay keeps the message for the next connection.
+                        return "lost while acknowledging"
                 return payload
             if isinstance(event, wsproto.events.TextMessage):
                 return str(event.data).encode("utf-8")  # raw protocol, text frame
