@@ -233,6 +233,12 @@ class PluginHost:
                 found_id = id if id is not None else getattr(factory, "id", None)
                 if not callable(factory):
                     raise TypeError(f"register() takes a class or factory, not {factory!r}")
+                expected = _base_class(kind)
+                if isinstance(factory, type) and not issubclass(factory, expected):
+                    raise TypeError(
+                        f"{_REGISTER_HOOKS[kind]} registers {expected.__name__} classes (or "
+                        f"factories returning one); {factory.__name__} is not a subclass"
+                    )
                 if not isinstance(found_id, str) or _ID.fullmatch(found_id) is None:
                     raise TypeError(
                         f"{factory!r} needs an id of lowercase letters, digits, '.', '_' or '-' "
@@ -326,6 +332,21 @@ def plugin_name(plugin: object) -> str:
     if isinstance(module_name, str):
         return module_name
     return f"{type(plugin).__name__}-{id(plugin):x}"
+
+
+def _base_class(kind: str) -> type:
+    """The class what a ``register_*`` hook registers must be (or be made by its factory)."""
+    if kind == "wallet":
+        from sessionkit.wallet import WalletPlugin
+
+        return WalletPlugin
+    if kind == "ui":
+        from sessionkit.ui import UserInterface
+
+        return UserInterface
+    from sessionkit.storage import SessionStorage
+
+    return SessionStorage
 
 
 def _hook_names() -> set[str]:

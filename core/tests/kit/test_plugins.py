@@ -464,6 +464,7 @@ def before_login(context):
         ("register(42)", "takes a class or factory"),
         ("register(lambda: None)", "needs an id of lowercase letters"),
         ("register(lambda: None, id='Not Valid')", "needs an id of lowercase letters"),
+        ("register(dict, id='not-a-wallet')", "registers WalletPlugin classes"),
     ],
 )
 def test_registration_is_checked(
