@@ -11,11 +11,11 @@ from typing import Any
 
 from sessionkit import hookimpl
 
-from sessionkit_ui_console._qr import qr_lines, qr_matrix
+from sessionkit_ui_console._qr import BORDER, qr_lines, qr_matrix
 from sessionkit_ui_console._strings import NAMESPACE, STRINGS
 from sessionkit_ui_console._ui import ConsoleUI
 
-__all__ = ["NAMESPACE", "STRINGS", "ConsoleUI", "qr_lines", "qr_matrix"]
+__all__ = ["BORDER", "NAMESPACE", "STRINGS", "ConsoleUI", "qr_lines", "qr_matrix"]
 
 
 @hookimpl

@@ -29,8 +29,8 @@ STRINGS: dict[str, dict[str, object]] = {
                 "done": "Logged in",
             },
             "menu": {
-                "keys": "press a number to choose{{default}} · b back · Esc cancel",
-                "keys_many": "type a number and Enter{{default}} · b back · Esc cancel",
+                "keys": "press a number to choose{{enter}} · b back · Esc cancel",
+                "keys_many": "type a number and Enter{{enter}} · b back · Esc cancel",
                 "default": " · Enter for {{label}}",
                 "invalid": "Not an option: {{value}}",
                 "no_back": "Nothing to go back to",

@@ -431,7 +431,7 @@ class ConsoleUI(UserInterface):
             self.console.print(line)
         default_text = self._t("menu.default", label=default.label) if default else ""
         many = len(options) > 9
-        self._hint(self._t("menu.keys_many" if many else "menu.keys", default=default_text))
+        self._hint(self._t("menu.keys_many" if many else "menu.keys", enter=default_text))
         reader = self._reader()
         typed = ""
         with reader.raw():
