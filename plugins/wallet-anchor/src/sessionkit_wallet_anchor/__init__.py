@@ -14,7 +14,7 @@ from typing import Any
 from sessionkit import hookimpl
 
 from sessionkit_wallet_anchor._protocol import USER_AGENT, LinkChannel
-from sessionkit_wallet_anchor._wallet import DEFAULT_LOGIN_TIMEOUT, AnchorWallet
+from sessionkit_wallet_anchor._wallet import BUOY_URL_ENV_VAR, DEFAULT_LOGIN_TIMEOUT, AnchorWallet
 from sessionkit_wallet_anchor.buoy import (
     DEFAULT_BUOY_URL,
     DEFAULT_MAX_MESSAGE_SIZE,
@@ -27,6 +27,7 @@ from sessionkit_wallet_anchor.buoy import (
 __all__ = [
     "AnchorWallet",
     "LinkChannel",
+    "BUOY_URL_ENV_VAR",
     "DEFAULT_BUOY_URL",
     "DEFAULT_LOGIN_TIMEOUT",
     "DEFAULT_MAX_MESSAGE_SIZE",
@@ -40,5 +41,6 @@ __all__ = [
 
 @hookimpl
 def register_wallet_plugins(register: Any) -> None:
-    """Offer `AnchorWallet` (public relay, default options) to every kit."""
+    """Offer `AnchorWallet` (default options; the relay from ``SESSIONKIT_ANCHOR_BUOY_URL`` or
+    the public one) to every kit."""
     register(AnchorWallet)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -61,6 +62,8 @@ __all__ = ["AnchorWallet"]
 
 logger = logging.getLogger("sessionkit_wallet_anchor")
 
+#: The environment variable naming the relay when ``buoy_url`` is not given.
+BUOY_URL_ENV_VAR = "SESSIONKIT_ANCHOR_BUOY_URL"
 #: How long a login waits for Anchor by default (seconds).
 DEFAULT_LOGIN_TIMEOUT = 300.0
 
@@ -102,7 +105,8 @@ _EN = {
 
 
 class AnchorWallet(WalletPlugin):
-    """The Anchor wallet (desktop or phone) over a buoy relay (``buoy_url``).
+    """The Anchor wallet (desktop or phone) over a buoy relay (``buoy_url``; default: the
+    ``SESSIONKIT_ANCHOR_BUOY_URL`` environment variable, else the public relay).
 
     ``login_timeout``: seconds a login waits for Anchor (default 5 minutes); a transaction
     waits until it expires. ``verify_identity=True`` also checks the login proof against the
@@ -127,7 +131,7 @@ class AnchorWallet(WalletPlugin):
     def __init__(
         self,
         *,
-        buoy_url: str = buoy.DEFAULT_BUOY_URL,
+        buoy_url: str | None = None,
         login_timeout: float = DEFAULT_LOGIN_TIMEOUT,
         verify_identity: bool = False,
         store_request_key: bool = False,
@@ -135,6 +139,8 @@ class AnchorWallet(WalletPlugin):
         max_message_size: int = buoy.DEFAULT_MAX_MESSAGE_SIZE,
     ) -> None:
         super().__init__()
+        if buoy_url is None:
+            buoy_url = os.environ.get(BUOY_URL_ENV_VAR) or buoy.DEFAULT_BUOY_URL
         buoy.channel_url(buoy_url)  # refuses a malformed URL now rather than at login
         if isinstance(login_timeout, bool) or not (
             isinstance(login_timeout, int | float) and 0 < login_timeout < math.inf
