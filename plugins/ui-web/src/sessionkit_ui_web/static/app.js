@@ -241,8 +241,7 @@
       tick(countdowns);
       timer = setInterval(() => tick(countdowns), 250);
     }
-    const focus = root.querySelector("[autofocus], .primary, .option");
-    if (focus && state.view !== "entry") focus.focus({ preventScroll: true });
+    // Nothing is focused for the person: Enter must never accept a transaction by itself.
   }
 
   function connect() {
