@@ -519,7 +519,7 @@ class SessionKit:
             if raw is None:
                 return None
             args = _stored_session(raw, self.storage)
-        serialized = await self._find_stored(args)
+        serialized = _with_given_wallet_data(await self._find_stored(args), args)
         session = self._restored(serialized, transact_plugins, transact_plugins_options)
         if set_as_default:
             await self.persist_session(session, set_as_default=True)
@@ -799,6 +799,23 @@ def _chain_id(value: object) -> Checksum256:
         return Checksum256.from_json(value)
     except SessionKitError as exc:
         raise ConfigurationError(f"{value!r} is not a chain id (64 hex digits)") from exc
+
+
+def _with_given_wallet_data(stored: dict[str, Any], args: Mapping[str, Any]) -> dict[str, Any]:
+    """The stored session, with the wallet data ``args`` carries for the same wallet.
+
+    As in WharfKit, wallet data given to ``restore`` (a session from a URL, say, with a fresh
+    channel) replaces the stored data; the session's own ``data`` stays the stored one.
+    """
+    given = args.get("walletPlugin")
+    if not isinstance(given, Mapping) or given.get("id") != stored["walletPlugin"]["id"]:
+        return stored
+    data = given.get("data")
+    if not data:
+        return stored
+    if not isinstance(data, Mapping):
+        raise InvalidValue("'walletPlugin.data' given to restore() is an object")
+    return {**stored, "walletPlugin": {"id": stored["walletPlugin"]["id"], "data": dict(data)}}
 
 
 def _same(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:

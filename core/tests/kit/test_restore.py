@@ -388,3 +388,43 @@ async def test_restore_in_a_new_process(
     async with devnet.client() as client:
         status = await client.get_transaction_status(out["tx"])
     assert status is not None
+
+
+async def test_wallet_data_given_to_restore_replaces_the_stored_data() -> None:
+    # As in WharfKit: a session arriving with fresh wallet data (a new channel) restores the
+    # stored session with that data; the session's own data stays the stored one.
+    stored = {
+        "chain": EOS,
+        "actor": "alice",
+        "permission": "active",
+        "walletPlugin": {"id": "key-wallet", "data": {"channel": "old"}},
+        "data": {"theme": "dark"},
+        "default": True,
+    }
+    storage = MemoryStorage({"session": stringify(stored), "sessions": stringify([stored])})
+    kit = SessionKit(
+        "restoretest",
+        OTHER_CHAINS,
+        wallet_plugins=[KeyWallet(PrivateKey.generate())],
+        storage=storage,
+        discover=False,
+    )
+    fresh = {
+        **{k: stored[k] for k in ("chain", "actor", "permission")},
+        "walletPlugin": {"id": "key-wallet", "data": {"channel": "new"}},
+        "data": {"theme": "light"},
+    }
+    session = await kit.restore(fresh)
+    assert session is not None
+    assert session.wallet_plugin.data == {"channel": "new"}
+    assert session.data == {"theme": "dark"}
+    assert json.loads(await storage.read("session") or "")["walletPlugin"]["data"] == {
+        "channel": "new"
+    }
+    # Data for another wallet, or none, leaves the stored data alone.
+    other = {**fresh, "walletPlugin": {"id": "anchor", "data": {"channel": "x"}}}
+    again = await kit.restore(other)
+    assert again is not None
+    assert again.wallet_plugin.data == {"channel": "new"}
+    with pytest.raises(InvalidValue, match=r"walletPlugin\.data"):
+        await kit.restore({**fresh, "walletPlugin": {"id": "key-wallet", "data": [1]}})
