@@ -96,6 +96,7 @@ async def test_login_and_transfer_by_clicks_on_the_devnet(
         await driver.choose("chain", str(devnet.chain_id))
         await at("permission", "login-account.png")
         seen["accounts"] = await run(lambda: page.inner_text("#view ul"))
+        seen["html"] = await run(page.content)
         await driver.click("#back")  # account -> chain
         await at("chain")
         await driver.click("#back")  # chain -> wallet
@@ -143,6 +144,9 @@ async def test_login_and_transfer_by_clicks_on_the_devnet(
     assert str(result.transaction_id) == str(result.response.transaction_id)
     assert hostile in seen["wallets"]
     assert "alice@active" in seen["accounts"]
+    secret = alice.private_key
+    assert secret.to_string() not in seen["html"]
+    assert secret.to_wif() not in seen["html"]
     assert re.fullmatch(r"0[0-2]:[0-5]\d", seen["countdown"]), seen["countdown"]
     assert "0.0100 SYS" in seen["amount"]
     assert len(driver.urls) == 2  # one page for the login, one for the transaction
