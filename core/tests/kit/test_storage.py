@@ -434,3 +434,14 @@ def test_a_second_process_waits_for_the_lock(tmp_path: Path) -> None:
     out, _ = other.communicate(timeout=30)
     assert out == b"done\n"
     assert anyio.run(storage.read, "n") == "42"
+
+
+def test_a_kit_without_storage_uses_a_file_under_its_app_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sessionkit import SessionKit
+
+    monkeypatch.setenv("SESSIONKIT_HOME", str(tmp_path))
+    kit = SessionKit("my-app", [{"id": "aa" * 32, "url": "http://127.0.0.1:9"}], discover=False)
+    assert isinstance(kit.storage, FileStorage)
+    assert kit.storage.path == tmp_path / "my-app" / "storage.json"
