@@ -215,3 +215,40 @@ async def test_a_before_sign_answer_of_the_wrong_type_is_a_plugin_error(
         session = (await kit.login(permission_level="alice@active")).session
         with pytest.raises(PluginError, match="returns None or a BeforeSignResult, not str"):
             await session.transact(action=transfer(), transact_plugins=[BadAnswer()])
+
+
+class Noisy:
+    """Fails after the broadcast: the app hears of it, but the transfer is on chain."""
+
+    id = "noisy"
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+
+    @hookimpl
+    def after_broadcast(self, result: Any) -> None:
+        self.ids.append(str(result.transaction_id))
+        raise ConnectionError("the receipt mailer is down")
+
+
+async def test_a_failing_after_broadcast_raises_but_the_transaction_stands(
+    devnet: Devnet, devnet_chain: ChainDefinition
+) -> None:
+    noisy = Noisy()
+    async with SessionKit(
+        "hook-failure",
+        [devnet_chain],
+        wallet_plugins=[KeyWallet(devnet.accounts["alice"].private_key)],
+        storage=MemoryStorage(),
+        discover=False,
+    ) as kit:
+        session = (await kit.login(permission_level="alice@active")).session
+        (before,) = await session.client.get_currency_balance("eosio.token", "carol", "SYS")
+        action = transfer()
+        action["data"]["to"] = "carol"
+        with pytest.raises(PluginError, match="'noisy' failed in after_broadcast") as caught:
+            await session.transact(action=action, transact_plugins=[noisy])
+        assert isinstance(caught.value.__cause__, ConnectionError)
+        (after,) = await session.client.get_currency_balance("eosio.token", "carol", "SYS")
+        assert after.units - before.units == 1
+        assert len(noisy.ids) == 1
