@@ -309,6 +309,18 @@ class PluginHost:
                 f"implements {unknown}, which are not SessionKit hooks "
                 f"(known: {sorted(known)}); check the spelling"
             )
+        wrappers = sorted(
+            caller.name
+            for caller in callers
+            for impl in caller.get_hookimpls()
+            if impl.plugin is plugin and (impl.wrapper or impl.hookwrapper)
+        )
+        if wrappers:
+            return (
+                f"implements {wrappers} as hook wrappers, which SessionKit does not support "
+                "(it awaits each hook; a wrapper cannot be awaited): use a plain @hookimpl, "
+                "with tryfirst=True or trylast=True to run first or last"
+            )
         defaulted = sorted(
             f"{caller.name}({', '.join(impl.kwargnames)})"
             for caller in callers

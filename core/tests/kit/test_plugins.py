@@ -683,3 +683,27 @@ def test_an_installed_plugin_with_a_defaulted_argument_is_isolated(
     (error,) = PluginHost(strict=False).errors
     assert "after_sign(context)" in str(error)
     assert error.distribution == "defaulted-dist"
+
+
+class Wrapper:
+    id = "wrapper"
+
+    @hookimpl(wrapper=True)
+    def before_sign(self, request: Any, context: Any) -> Any:
+        return (yield)
+
+
+class OldWrapper:
+    id = "old-wrapper"
+
+    @hookimpl(hookwrapper=True)
+    def after_sign(self, result: Any, context: Any) -> Any:
+        yield
+
+
+@pytest.mark.parametrize("plugin", [Wrapper(), OldWrapper()], ids=["wrapper", "hookwrapper"])
+def test_hook_wrappers_are_refused(plugin: object) -> None:
+    with pytest.raises(
+        PluginLoadError, match="as hook wrappers, which SessionKit does not support"
+    ):
+        PluginHost(plugins=[plugin], discover=False)
