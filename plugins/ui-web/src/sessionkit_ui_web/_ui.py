@@ -167,6 +167,13 @@ class WebUI(UserInterface):
         state = "showing a page" if self._hub is not None else "idle"
         return f"<WebUI {where} {state}>"
 
+    def __del__(self) -> None:
+        # A kit operation that ended without telling the UI (a silent cancel from elsewhere)
+        # leaves the listening socket open until the next one: close it with the UI.
+        listener = getattr(self, "_listener", None)
+        if listener is not None:
+            listener.close()
+
     # -- what the app and tests may read ------------------------------------------------------
 
     @property
