@@ -20,11 +20,13 @@ from rich.table import Table
 
 from sessionkit._cli_common import CONTEXT, examples, output
 from sessionkit.errors import ConfigurationError, InvalidValue, SessionNotFound
+from sessionkit.hookspecs import hookimpl
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable
 
     from sessionkit.chain import ChainDefinition
+    from sessionkit.contexts import TransactContext
     from sessionkit.kit import SessionKit
     from sessionkit.session import Session
 
@@ -363,6 +365,11 @@ def _transact() -> click.Command:
         is_flag=True,
         help="Sign only: print the signed transaction as JSON instead of sending it.",
     )
+    @click.option(
+        "--confirm",
+        is_flag=True,
+        help="Show the actions and ask before signing (y accepts; n, Escape or Ctrl-C cancel).",
+    )
     @_chain_options
     @_app_option
     @_json_option
@@ -374,6 +381,7 @@ def _transact() -> click.Command:
         contract: str,
         session_name: str | None,
         no_broadcast: bool,
+        confirm: bool,
         chain: str | None,
         url: str | None,
         app: str,
@@ -398,7 +406,10 @@ def _transact() -> click.Command:
                     actions = [_transfer(session, contract, *transfer, memo)]
                 else:
                     actions = _actions_from_json(text or "", session)
-                result = await session.transact(actions=actions, broadcast=not no_broadcast)
+                plugins = [_Confirm(actions)] if confirm else []
+                result = await session.transact(
+                    actions=actions, broadcast=not no_broadcast, transact_plugins=plugins
+                )
                 signed: dict[str, Any] = {
                     "id": str(result.transaction_id),
                     "signer": str(result.signer),
@@ -423,6 +434,34 @@ def _transact() -> click.Command:
         )
 
     return transact
+
+
+class _Confirm:
+    """A transact plugin that shows the actions and asks the person before anything is signed."""
+
+    id = "cli-confirm"
+
+    def __init__(self, actions: list[dict[str, Any]]) -> None:
+        self.actions = actions
+
+    @hookimpl
+    async def before_sign(self, context: TransactContext) -> None:
+        from sessionkit.ui import PromptArgs, PromptElement
+
+        if context.ui is None:
+            return
+        await context.ui.prompt(
+            PromptArgs(
+                title="Sign this transaction?",
+                body=f"As {context.permission_level} on {context.chain.name or context.chain.id}",
+                elements=(
+                    PromptElement(
+                        type="textarea", data={"content": json.dumps(self.actions, indent=2)}
+                    ),
+                    PromptElement(type="accept"),
+                ),
+            )
+        )
 
 
 def _transfer(session: Session, contract: str, to: str, quantity: str, memo: str) -> dict[str, Any]:

@@ -211,7 +211,8 @@ class ConsoleUI(UserInterface):
                 title_align="left",
                 border_style="red",
                 expand=False,
-            )
+            ),
+            soft_wrap=False,
         )
 
     # -- login --------------------------------------------------------------------------------
