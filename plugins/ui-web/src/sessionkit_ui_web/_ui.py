@@ -210,13 +210,13 @@ class WebUI(UserInterface):
     # -- lifecycle ----------------------------------------------------------------------------
 
     async def on_login(self) -> None:
-        self._start_operation(self._text("login.title"))
+        await self._start_operation(self._text("login.title"))
 
     async def on_login_complete(self) -> None:
         await self._end_episode(("done", self._text("login.done")))
 
     async def on_transact(self) -> None:
-        self._start_operation(self._text("transact.title"))
+        await self._start_operation(self._text("transact.title"))
         self._base = {"view": "busy", "message": self._text("transact.processing")}
         self._refresh()
 
@@ -478,7 +478,11 @@ class WebUI(UserInterface):
 
     # -- episodes, serving, the page ------------------------------------------------------------
 
-    def _start_operation(self, title: str) -> None:
+    async def _start_operation(self, title: str) -> None:
+        if self._asking == 0:
+            # A previous operation that ended without a word (a silent cancel elsewhere) still
+            # holds its page and socket: close them before this one starts.
+            await self._end_episode(None)
         self._in_operation = True
         self._title = title
         self._subtitle = ""
