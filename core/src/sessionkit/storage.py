@@ -129,6 +129,7 @@ class FileStorage(SessionStorage):
     killed mid-write leaves the previous content, and concurrent writers lose nothing. The file
     and its directory are readable by the owner only (0600 / 0700). A file that does not parse
     raises `sessionkit.errors.CorruptStorageError` naming it, and is never overwritten.
+    Cancelling a task during an update lets the update finish in its worker thread first.
     """
 
     def __init__(

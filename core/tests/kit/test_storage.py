@@ -445,3 +445,24 @@ def test_a_kit_without_storage_uses_a_file_under_its_app_name(
     kit = SessionKit("my-app", [{"id": "aa" * 32, "url": "http://127.0.0.1:9"}], discover=False)
     assert isinstance(kit.storage, FileStorage)
     assert kit.storage.path == tmp_path / "my-app" / "storage.json"
+
+
+@pytest.mark.anyio
+async def test_a_cancelled_update_finishes_before_the_cancellation(tmp_path: Path) -> None:
+    """Cancelling a task in the middle of an update never leaves half of it: the update runs to
+    its end in its worker thread, then the task is cancelled."""
+    storage = FileStorage(tmp_path)
+    await storage.write("a", "old")
+
+    def slow(current: Any) -> Any:
+        time.sleep(0.3)
+        return {"a": "new", "b": "also-new"}
+
+    start = time.monotonic()
+    with anyio.move_on_after(0.05) as scope:
+        await storage.update(["a", "b"], slow)
+        await anyio.sleep(5)  # cancelled at once: the deadline passed during the update
+    assert scope.cancelled_caught
+    assert 0.3 <= time.monotonic() - start < 3
+    assert await storage.read("a") == "new"
+    assert await storage.read("b") == "also-new"
