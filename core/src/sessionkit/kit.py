@@ -42,6 +42,7 @@ from sessionkit.ui import (
     UserInterface,
     UserInterfaceLoginResponse,
     report_cancelled,
+    report_error,
 )
 from sessionkit.wallet import WalletLoginResponse, WalletPlugin
 
@@ -293,7 +294,7 @@ class SessionKit:
             await ui.on_login_complete()
             return LoginResult(session=session, context=context, response=response)
         except Exception as error:
-            await ui.on_error(error)
+            await report_error(ui, error)
             raise
         except anyio.get_cancelled_exc_class():
             await report_cancelled(ui, "login")
@@ -591,7 +592,15 @@ class SessionKit:
                 "to wallet_plugins"
             )
         wallet = prototype.clone()
-        wallet.restore(dict(serialized["walletPlugin"].get("data") or {}))
+        try:
+            wallet.restore(dict(serialized["walletPlugin"].get("data") or {}))
+        except SessionKitError:
+            raise
+        except Exception as exc:
+            raise WalletError(
+                f"the {plugin_id!r} wallet could not take back the data stored with "
+                f"{serialized['actor']}@{serialized['permission']}: {type(exc).__name__}: {exc}"
+            ) from exc
         return self._session(
             self.get_chain_definition(serialized["chain"]),
             PermissionLevel(serialized["actor"], serialized["permission"]),
@@ -618,8 +627,20 @@ class SessionKit:
                 logger.warning("logging out without the wallet's own logout: %s", error)
                 await self._forget(serialized)
                 return
-        await session.wallet_plugin.logout(LogoutContext(session=session, app_name=self.app_name))
+        await self._wallet_logout(session)
         await self._forget(session.serialize())
+
+    async def _wallet_logout(self, session: Session) -> None:
+        wallet = session.wallet_plugin
+        try:
+            await wallet.logout(LogoutContext(session=session, app_name=self.app_name))
+        except (SessionKitError, Cancelled):
+            raise
+        except Exception as exc:
+            raise WalletError(
+                f"the {wallet.id!r} wallet failed to log {session.permission_level} out: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
 
     async def _forget(self, serialized: Mapping[str, Any]) -> None:
         def change(current: Values) -> Values:
@@ -643,10 +664,7 @@ class SessionKit:
         await self.storage.update([_SESSION_KEY, _SESSIONS_KEY], change)
         for serialized in removed:
             try:
-                session = self._restored(serialized, None, None)
-                await session.wallet_plugin.logout(
-                    LogoutContext(session=session, app_name=self.app_name)
-                )
+                await self._wallet_logout(self._restored(serialized, None, None))
             except SessionKitError as error:
                 logger.warning(
                     "the wallet's logout of %s@%s failed: %s",

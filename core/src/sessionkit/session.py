@@ -59,7 +59,7 @@ from sessionkit.transact import (
     Revision,
     TransactResult,
 )
-from sessionkit.ui import report_cancelled
+from sessionkit.ui import report_cancelled, report_error
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -383,7 +383,7 @@ class Session:
             return result
         except Exception as error:
             if ui is not None:
-                await ui.on_error(error)
+                await report_error(ui, error)
             raise
         except anyio.get_cancelled_exc_class():
             if ui is not None:

@@ -14,6 +14,7 @@ which ``on_error`` does not show).
 
 from __future__ import annotations
 
+import logging
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
@@ -46,6 +47,8 @@ PromptElementType = Literal[
 
 #: ``translate(key, default=..., **values)``: a translation function bound to a namespace.
 Translator = Callable[..., str]
+
+logger = logging.getLogger("sessionkit")
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}")
 
@@ -251,8 +254,23 @@ def is_silent(error: BaseException) -> bool:
 UI_CLEANUP_SECONDS = 5.0
 
 
+async def report_error(ui: UserInterface, error: BaseException) -> None:
+    """Give ``error`` to ``ui.on_error``; an interface failing at that is logged, so the app
+    still gets the error that ended the operation rather than the interface's own."""
+    try:
+        await ui.on_error(error)
+    except Exception:
+        logger.warning(
+            "the user interface %r failed to show an error (%s: %s)",
+            ui,
+            type(error).__name__,
+            error,
+            exc_info=True,
+        )
+
+
 async def report_cancelled(ui: UserInterface, what: str) -> None:
     """Tell ``ui`` that the task running ``what`` was cancelled (a silent `Cancelled`), so it
     clears what it showed. Shielded from the cancellation, and bounded in time."""
     with anyio.move_on_after(UI_CLEANUP_SECONDS, shield=True):
-        await ui.on_error(Cancelled(f"the {what} was cancelled", silent=True))
+        await report_error(ui, Cancelled(f"the {what} was cancelled", silent=True))

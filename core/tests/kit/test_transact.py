@@ -18,6 +18,7 @@ from sessionkit.errors import (
     Cancelled,
     ChainAPIError,
     ConfigurationError,
+    InvalidSigningRequest,
     InvalidValue,
     PluginError,
 )
@@ -498,4 +499,23 @@ async def test_cancelling_a_waiting_transact_closes_the_prompt(
         assert isinstance(error, Cancelled)
         assert error.silent
         assert "on_transact_complete" not in [name for name, _ in ui.calls]
+        assert await balance(client, "bob") == before
+
+
+async def test_a_request_for_another_chain_is_refused(
+    devnet: Devnet, devnet_chain: ChainDefinition, client: APIClient
+) -> None:
+    kit, session, ui = await login(devnet, devnet_chain)
+    async with kit:
+        abi = await session.abi_cache.get_abi("eosio.token")
+        jungle = "73e4385a2708e6d7048834fbc1079f2fabb17b3c125b146af438971e90716c4d"
+        request = SigningRequest.create(
+            action=transfer("alice", "bob", "0.0001 SYS"),
+            chain_id=jungle,
+            abis={"eosio.token": abi},
+        )
+        before = await balance(client, "bob")
+        with pytest.raises(InvalidSigningRequest, match=f"for chain {jungle}"):
+            await session.transact(request=request)
+        assert "on_sign" not in [name for name, _ in ui.calls]
         assert await balance(client, "bob") == before
