@@ -83,7 +83,11 @@ async def test_wallet_and_chain_strings_are_shown_as_text_never_run(
 async def test_every_element_on_a_phone_in_both_schemes(
     browser: Browser, driver: PageDriver, tmp_path: Path, act: Any
 ) -> None:
-    phone = browser.new_page(viewport={"width": 390, "height": 844}, color_scheme="dark")
+    phone = browser.new_page(
+        viewport={"width": 390, "height": 844},
+        color_scheme="dark",
+        permissions=["clipboard-read", "clipboard-write"],
+    )
     person_at = type(driver)(browser, phone)
     ui = WebUI(opener=person_at.opener)
     clicks: list[str] = []
@@ -107,13 +111,19 @@ async def test_every_element_on_a_phone_in_both_schemes(
             lambda: phone.evaluate("getComputedStyle(document.body).backgroundColor")
         )
         seen["first"] = await run(lambda: phone.inner_text(".remaining"))
+        first_read = anyio.current_time()
         await run(lambda: phone.screenshot(path=str(shots / "prompt-phone-dark.png")))
         await run(lambda: phone.emulate_media(color_scheme="light"))
         seen["light"] = await run(
             lambda: phone.evaluate("getComputedStyle(document.body).backgroundColor")
         )
         await run(lambda: phone.screenshot(path=str(shots / "prompt-phone-light.png")))
-        await anyio.sleep(1.3)
+        await person_at.click('[data-action="expand"]')
+        seen["expanded"] = await run(lambda: phone.locator("figure.qr.expanded svg").bounding_box())
+        await person_at.click('[data-action="copy"]')
+        await run(lambda: phone.wait_for_selector('[data-action="copy"]:text("Copied")'))
+        seen["copied"] = await run(lambda: phone.evaluate("navigator.clipboard.readText()"))
+        await anyio.sleep(max(0.0, first_read + 1.2 - anyio.current_time()))
         seen["later"] = await run(lambda: phone.inner_text(".remaining"))
         await person_at.respond("button")
         with anyio.fail_after(10):
@@ -150,6 +160,8 @@ async def test_every_element_on_a_phone_in_both_schemes(
     assert seen["light"] == "rgb(238, 241, 245)"
     assert re.fullmatch(r"01:3\d", seen["first"]), seen["first"]
     assert seen["later"] != seen["first"], "the countdown does not tick"
+    assert seen["expanded"]["width"] > qr["width"]
+    assert seen["copied"] == "esr:gmNgZGBY1mTC_MoglIGBIVzX5uxZRqAQGMBoAA"
     for name in ("prompt-phone-dark.png", "prompt-phone-light.png"):
         assert (shots / name).stat().st_size > 5000
 

@@ -10,7 +10,8 @@ import anyio
 import httpx
 import pytest
 from sessionkit import ChainDefinition, SessionKit
-from sessionkit.errors import WalletRejected
+from sessionkit.antelope import PrivateKey
+from sessionkit.errors import Cancelled, WalletRejected
 from sessionkit.storage import MemoryStorage
 from sessionkit.testing.doubles import KeyWallet
 from sessionkit.ui import PromptArgs, PromptElement, PromptResponse
@@ -94,8 +95,11 @@ class HttpPerson:
         if answer is not None and question and question not in answered:
             answered.add(question)
             action, value = answer
-            body = {"q": question, "action": action, "value": value}
-            await http.post(url + "answer", json=body)
+            if action == "cancel":  # the page's Cancel button
+                await http.post(url + "cancel", json={})
+            else:
+                body = {"q": question, "action": action, "value": value}
+                await http.post(url + "answer", json=body)
         return False
 
     def shown(self, view: str) -> list[dict[str, Any]]:
@@ -237,3 +241,33 @@ async def test_the_app_mounts_into_another_asgi_app() -> None:
             with anyio.fail_after(10):
                 assert await ui.prompt(prompt) == PromptResponse(accepted=True)
     assert ui.hub is None
+
+
+@pytest.mark.devnet
+async def test_a_key_without_accounts_says_so_and_the_person_cancels(devnet: Any) -> None:
+    key = PrivateKey.generate()
+    seen: list[dict[str, Any]] = []
+
+    def decide(view: dict[str, Any]) -> tuple[str, Any] | None:
+        seen.append(view)
+        if view["view"] == "choose" and view["kind"] == "permission":
+            return ("cancel", None)
+        return None
+
+    person = HttpPerson(decide)
+    chain = ChainDefinition(devnet.chain_id, devnet.url)
+    async with SessionKit(
+        "no accounts",
+        [chain],
+        ui=WebUI(opener=person.opener),
+        wallet_plugins=[KeyWallet(key)],
+        storage=MemoryStorage(),
+        discover=False,
+    ) as kit:
+        with pytest.raises(Cancelled) as caught:
+            await run_with(person, kit.login)
+    assert caught.value.silent
+    step = next(v for v in seen if v.get("kind") == "permission")
+    assert step["options"] == []
+    assert step["message"] == f"No accounts found matching {key.public_key}"
+    assert person.views[-1]["view"] == "cancelled"
