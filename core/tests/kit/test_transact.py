@@ -519,3 +519,62 @@ async def test_a_request_for_another_chain_is_refused(
             await session.transact(request=request)
         assert "on_sign" not in [name for name, _ in ui.calls]
         assert await balance(client, "bob") == before
+
+
+async def test_a_transaction_mapping_gets_its_header_from_the_chain(
+    devnet: Devnet, devnet_chain: ChainDefinition, client: APIClient
+) -> None:
+    kit, session, _ = await login(devnet, devnet_chain)
+    async with kit:
+        bob = await balance(client, "bob")
+        result = await session.transact(
+            transaction={"actions": [transfer("alice", "bob", "0.0001 SYS", "mapping")]}
+        )
+        assert result.transaction.ref_block_num != 0
+        assert await balance(client, "bob") == bob + Decimal("0.0001")
+
+
+async def test_a_partial_abi_on_an_action_is_merged_into_the_cache(
+    devnet: Devnet, devnet_chain: ChainDefinition
+) -> None:
+    # alice has no contract: the action brings the ABI of its own data, as in WharfKit.
+    note_abi = {
+        "version": "eosio::abi/1.1",
+        "structs": [{"name": "note", "base": "", "fields": [{"name": "text", "type": "string"}]}],
+        "actions": [{"name": "note", "type": "note", "ricardian_contract": ""}],
+    }
+    kit, session, _ = await login(devnet, devnet_chain)
+    async with kit:
+        result = await session.transact(
+            action={
+                "account": "alice",
+                "name": "note",
+                "authorization": [{"actor": "alice", "permission": "active"}],
+                "data": {"text": "hello"},
+                "abi": note_abi,
+            },
+            broadcast=False,
+        )
+        assert result.resolved.resolved_transaction["actions"][0]["data"] == {"text": "hello"}
+        assert "alice" in session.abi_cache
+
+
+async def test_a_session_built_by_hand_transacts_and_closes_its_connections(
+    devnet: Devnet, devnet_chain: ChainDefinition, client: APIClient
+) -> None:
+    from sessionkit.session import Session
+
+    recorder = Recorder()
+    async with Session(
+        chain=devnet_chain,
+        permission_level="alice@active",
+        wallet_plugin=KeyWallet(devnet.accounts["alice"].private_key),
+        transact_plugins=[recorder],
+    ) as session:
+        bob = await balance(client, "bob")
+        result = await session.transact(action=transfer("alice", "bob", "0.0001 SYS", "hand"))
+        assert result.response is not None
+        assert await balance(client, "bob") == bob + Decimal("0.0001")
+        http = session.client.http_client
+    assert [name for name, _ in recorder.seen] == ["before_sign", "after_sign", "after_broadcast"]
+    assert http.is_closed
