@@ -271,3 +271,25 @@ async def test_a_key_without_accounts_says_so_and_the_person_cancels(devnet: Any
     assert step["options"] == []
     assert step["message"] == f"No accounts found matching {key.public_key}"
     assert person.views[-1]["view"] == "cancelled"
+
+
+async def test_a_declined_prompt_leaves_the_operation_to_show_its_error() -> None:
+    def decide(view: dict[str, Any]) -> tuple[str, Any] | None:
+        return ("decline", None) if view["view"] == "prompt" else None
+
+    person = HttpPerson(decide)
+    ui = WebUI(opener=person.opener)
+    prompt = PromptArgs(title="Approve", elements=(PromptElement(type="accept"),))
+
+    async def transaction() -> None:
+        await ui.on_transact()
+        with pytest.raises(Cancelled, match="declined") as caught:
+            await ui.prompt(prompt)
+        assert not caught.value.silent
+        assert ui.hub is not None  # the transaction's page stays for its outcome
+        await ui.on_error(caught.value)
+
+    await run_with(person, transaction)
+    final = person.views[-1]
+    assert (final["view"], final["message"]) == ("error", "declined on the page")
+    assert ui.hub is None

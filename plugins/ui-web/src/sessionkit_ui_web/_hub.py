@@ -57,7 +57,8 @@ class Hub:
         self.streams = 0
         self.ever_connected = False
         self.delivered = 0  # the newest version a page received
-        self.cancelled = False
+        self.cancelled = False  # the person pressed Cancel
+        self.gone = False  # the page was closed
         self.mailboxes: dict[str, Mailbox] = {}
         self._quiet_since: float | None = None
         self._waiting_since: float | None = None
@@ -164,6 +165,7 @@ class Hub:
         if self.ever_connected:
             quiet = self._quiet_since
             if self.streams == 0 and quiet is not None and now - quiet > self.close_grace:
+                self.gone = True
                 raise Cancelled("the page was closed", silent=True)
         elif self._waiting_since is not None and now - self._waiting_since > self.open_timeout:
             raise WaitTimeout(

@@ -499,7 +499,7 @@ class WebUI(UserInterface):
             async with self._served(hub):
                 yield hub
         except Cancelled:
-            if hub.cancelled or hub.closed or (hub.ever_connected and hub.streams == 0):
+            if hub.cancelled or hub.gone:
                 ended = True  # the page was cancelled or closed: this operation is over
                 with anyio.CancelScope(shield=True):
                     await self._end_episode(("cancelled", self._text("cancelled")))
