@@ -372,3 +372,17 @@ def test_the_input_closing_cancels(terminal: PseudoTerminal) -> None:
     with pytest.raises(Cancelled):
         anyio.run(ui.prompt, args)
     os.close(read)
+
+
+def test_a_countdown_shows_hours_and_days_and_expiry() -> None:
+    ui, _ = unattended()
+    now = dt.datetime.now(dt.UTC)
+
+    def shown(delta: dt.timedelta) -> str:
+        data = {"label": "Left", "end": (now + delta).isoformat()}
+        return ui._countdown_text(PromptElement(type="countdown", data=data))
+
+    assert re.fullmatch(r"Left 0[45]:\d\d", shown(dt.timedelta(minutes=5)))
+    assert re.fullmatch(r"Left 2:0\d:\d\d", shown(dt.timedelta(hours=2, seconds=30)))
+    assert re.fullmatch(r"Left 3d 0:\d\d:\d\d", shown(dt.timedelta(days=3, seconds=30)))
+    assert shown(dt.timedelta(seconds=-1)) == "Left expired"

@@ -646,8 +646,7 @@ class ConsoleUI(UserInterface):
         left = (end - dt.datetime.now(dt.UTC)).total_seconds()
         if left <= 0:
             return self._t("prompt.expired", label=label)
-        minutes, seconds = divmod(int(left), 60)
-        return self._t("prompt.remaining", label=label, time=f"{minutes:02d}:{seconds:02d}")
+        return self._t("prompt.remaining", label=label, time=_remaining(int(left)))
 
     async def _live_countdown(self, element: PromptElement) -> None:
         while True:
@@ -735,6 +734,17 @@ async def _press(button: PromptElement) -> Any:
     if inspect.isawaitable(answer):
         answer = await answer
     return answer
+
+
+def _remaining(seconds: int) -> str:
+    """``mm:ss``, ``h:mm:ss`` from an hour, ``Nd h:mm:ss`` from a day."""
+    minutes, secs = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    if not hours:
+        return f"{minutes:02d}:{secs:02d}"
+    days, hours = divmod(hours, 24)
+    clock = f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{days}d {clock}" if days else clock
 
 
 def _end_time(value: object) -> dt.datetime | None:
