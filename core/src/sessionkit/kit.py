@@ -228,6 +228,7 @@ class SessionKit:
         account (``"alice@active"``), ``wallet_plugin`` the wallet (by id). ``login_plugins``
         and ``transact_plugins`` replace the kit's for this login and its session.
         """
+        flag(set_as_default, "set_as_default")  # checked before anyone is asked anything
         active_login = self.login_plugins if login_plugins is None else tuple(login_plugins)
         with self._host.borrowed(active_login):
             return await self._login(

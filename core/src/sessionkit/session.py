@@ -51,6 +51,7 @@ from sessionkit.errors import (
     SessionKitError,
     WalletError,
 )
+from sessionkit.esr import ResolvedSigningRequest
 from sessionkit.plugins import PluginHost
 from sessionkit.transact import (
     ActionReturn,
@@ -68,7 +69,7 @@ if TYPE_CHECKING:
 
     from sessionkit.antelope import Checksum256
     from sessionkit.chain import APIClient, SendTransactionResponse
-    from sessionkit.esr import ResolvedSigningRequest, SigningRequest
+    from sessionkit.esr import SigningRequest
     from sessionkit.storage import SessionStorage
     from sessionkit.ui import UserInterface
     from sessionkit.wallet import WalletPlugin
@@ -263,7 +264,11 @@ class Session:
     async def sign_transaction(
         self, transaction: Transaction | Mapping[str, Any]
     ) -> list[Signature]:
-        """Signatures of the wallet for a complete transaction: no hooks, no broadcast."""
+        """Signatures of the wallet for a complete transaction: no hooks, no broadcast.
+
+        The transaction is signed exactly as given: nothing is resolved (no TAPoS, no
+        placeholders), as in WharfKit, so the signatures are valid for the app's transaction.
+        """
         tx = (
             transaction
             if isinstance(transaction, Transaction)
@@ -271,7 +276,9 @@ class Session:
         )
         request = await build_request(self.abi_cache, self.chain.id, transaction=tx)
         context = self._context(allow_modify=False, ui=None, options=self.transact_plugins_options)
-        resolved = await context.resolve(request)
+        resolved = ResolvedSigningRequest(
+            request, self.permission_level, tx, tx.to_json(), self.chain.id
+        )
         response = await _wallet_call(
             self.wallet_plugin, "sign", self.wallet_plugin.sign(resolved, context)
         )

@@ -578,3 +578,36 @@ async def test_a_session_built_by_hand_transacts_and_closes_its_connections(
         http = session.client.http_client
     assert [name for name, _ in recorder.seen] == ["before_sign", "after_sign", "after_broadcast"]
     assert http.is_closed
+
+
+async def test_sign_transaction_signs_exactly_what_it_is_given(
+    devnet: Devnet, devnet_chain: ChainDefinition
+) -> None:
+    # No header and placeholders: WharfKit signs it as it is (nothing resolved), so do we.
+    kit, session, _ = await login(devnet, devnet_chain)
+    async with kit:
+        abi = await session.abi_cache.get_abi("eosio.token")
+        from sessionkit.antelope import Action
+
+        tx = Transaction(
+            expiration="1970-01-01T00:00:00",
+            ref_block_num=0,
+            ref_block_prefix=0,
+            actions=(
+                Action.from_data(
+                    "eosio.token",
+                    "transfer",
+                    ["............1@............2"],
+                    {"from": "alice", "to": "bob", "quantity": "0.0001 SYS", "memo": "raw"},
+                    abi,
+                ),
+            ),
+        )
+        (signature,) = await session.sign_transaction(tx)
+        assert signature.recover(tx.signing_digest(devnet.chain_id)) == (
+            devnet.accounts["alice"].public_key
+        )
+        (again,) = await session.sign_transaction(tx.to_json())
+        assert again.recover(tx.signing_digest(devnet.chain_id)) == (
+            devnet.accounts["alice"].public_key
+        )
