@@ -4,6 +4,8 @@ browser: the person here reads the server-sent views and posts answers)."""
 from __future__ import annotations
 
 import json
+import re
+import webbrowser
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import anyio
@@ -11,7 +13,7 @@ import httpx
 import pytest
 from sessionkit import ChainDefinition, SessionKit
 from sessionkit.antelope import PrivateKey
-from sessionkit.errors import Cancelled, WalletRejected
+from sessionkit.errors import Cancelled, WaitTimeout, WalletRejected
 from sessionkit.storage import MemoryStorage
 from sessionkit.testing.doubles import KeyWallet
 from sessionkit.ui import PromptArgs, PromptElement, PromptResponse
@@ -293,3 +295,18 @@ async def test_a_declined_prompt_leaves_the_operation_to_show_its_error() -> Non
     final = person.views[-1]
     assert (final["view"], final["message"]) == ("error", "declined on the page")
     assert ui.hub is None
+
+
+async def test_a_page_nobody_opens_times_out_after_showing_its_address(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(webbrowser, "open", lambda url: False)  # no browser on this machine
+    ui = WebUI(open_timeout=0.5)
+    prompt = PromptArgs(title="Approve", elements=(PromptElement(type="accept"),))
+    with anyio.fail_after(10), pytest.raises(WaitTimeout, match="nobody opened the page"):
+        await ui.prompt(prompt)
+    printed = capsys.readouterr().err
+    address = r"http://127\.0\.0\.1:\d+/[\w-]{32}/"
+    assert re.fullmatch(rf"Open this page to continue: {address}\n", printed)
+    assert ui.hub is None
+    assert ui._listener is None
