@@ -162,15 +162,16 @@ class PluginHost:
         Plugins that were not registered before are unregistered when the last operation
         using them ends, so per-call plugin instances do not pile up in a long-running app.
         """
-        listed = list(plugins)
-        for plugin in listed:
-            if not self.pm.is_registered(plugin):
-                self.add(plugin, scoped=True)
-                self._transient.add(id(plugin))
-            self._borrows[id(plugin)] = self._borrows.get(id(plugin), 0) + 1
+        listed: list[object] = []
         try:
+            for plugin in plugins:
+                if not self.pm.is_registered(plugin):
+                    self.add(plugin, scoped=True)  # raises for a plugin that does not fit
+                    self._transient.add(id(plugin))
+                self._borrows[id(plugin)] = self._borrows.get(id(plugin), 0) + 1
+                listed.append(plugin)
             yield
-        finally:
+        finally:  # also when a later plugin did not fit: release the ones taken before it
             for plugin in listed:
                 key = id(plugin)
                 self._borrows[key] -= 1

@@ -707,3 +707,12 @@ def test_hook_wrappers_are_refused(plugin: object) -> None:
         PluginLoadError, match="as hook wrappers, which SessionKit does not support"
     ):
         PluginHost(plugins=[plugin], discover=False)
+
+
+def test_a_plugin_that_does_not_fit_releases_the_ones_borrowed_before_it() -> None:
+    host = PluginHost(discover=False)
+    good = Recorder()
+    with pytest.raises(PluginLoadError, match="before_sigh"), host.borrowed([good, Misspelt()]):
+        pytest.fail("the operation must not run")
+    assert not host.pm.is_registered(good)
+    assert host.plugins() == []
