@@ -152,6 +152,22 @@ class SessionStorageContract(Contract):
         assert raw is not None
         assert sorted(json.loads(raw), key=int) == [str(n) for n in range(50)]
 
+    async def test_concurrent_updates_of_several_keys_keep_them_consistent(
+        self, storage: SessionStorage
+    ) -> None:
+        """Each update moves one unit from ``a`` to ``b``: with the keys updated together
+        atomically, no unit is lost or made up, whatever the interleaving."""
+        await storage.update(["a", "b"], lambda _: {"a": "40", "b": "0"})
+
+        def move(current: Values) -> Values:
+            a, b = int(current["a"] or 0), int(current["b"] or 0)
+            return {"a": str(a - 1), "b": str(b + 1)}
+
+        async with anyio.create_task_group() as tasks:
+            for _ in range(40):
+                tasks.start_soon(storage.update, ["a", "b"], move)
+        assert (await storage.read("a"), await storage.read("b")) == ("0", "40")
+
     async def test_concurrent_updates_from_processes_lose_nothing(
         self, storage: SessionStorage, storage_spec: dict[str, Any]
     ) -> None:
