@@ -451,3 +451,58 @@ async def test_wallet_modification_is_refused_when_not_allowed(
             action=transfer("alice", "bob", "0.0001 SYS"), allow_modify=True
         )
         assert len(result.transaction.actions) == 2
+
+
+class FeeNote(TransactPlugin):
+    """Marks the request with a fee note (an info pair), as a resource provider does."""
+
+    id = "fee-note"
+
+    def __init__(self, note: str) -> None:
+        self.note = note
+
+    @hookimpl
+    def before_sign(self, request: SigningRequest) -> BeforeSignResult:
+        request.set_info_key("txfee", self.note)
+        return BeforeSignResult(request=request)
+
+
+class Rebuilder(TransactPlugin):
+    """Replaces the request with a new one built from the same actions (no info pairs)."""
+
+    id = "rebuilder"
+
+    @hookimpl
+    async def before_sign(
+        self, request: SigningRequest, context: TransactContext
+    ) -> BeforeSignResult:
+        resolved = await context.resolve(request)
+        actions = resolved.resolved_transaction["actions"]
+        return BeforeSignResult(request=await context.create_request(actions=actions))
+
+
+async def test_info_pairs_survive_a_rebuilt_request_and_the_latest_hook_wins(
+    devnet: Devnet, devnet_chain: ChainDefinition
+) -> None:
+    alice = devnet.accounts["alice"]
+    plugins = [FeeNote("0.0001 SYS"), Rebuilder(), FeeNote("0.0002 SYS")]
+    kit, session, _ = await login(
+        devnet_chain, KeyWallet(alice.private_key), "alice@active", transact_plugins=plugins
+    )
+    async with kit:
+        result = await session.transact(
+            action=transfer("alice", "bob", "0.0001 SYS"), broadcast=False
+        )
+        rebuilt = await session.transact(
+            action=transfer("alice", "bob", "0.0001 SYS"),
+            broadcast=False,
+            transact_plugins=plugins[:2],
+        )
+    assert rebuilt.request.get_raw_info_key("txfee") == b"0.0001 SYS"
+    # The rebuilt request kept the first note; the last hook's note replaced it (WharfKit
+    # would keep the earlier value and warn).
+    assert result.request.get_raw_info_key("txfee") == b"0.0002 SYS"
+    notes = [SigningRequest.from_uri(r.request).get_raw_info_key("txfee") for r in result.revisions]
+    # Each revision is the request as its hook returned it (as in WharfKit's revisions).
+    assert notes == [None, b"0.0001 SYS", None, b"0.0002 SYS"]
+    assert result.request.broadcast is False
