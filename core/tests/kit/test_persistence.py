@@ -310,3 +310,31 @@ async def test_set_endpoint_moves_new_sessions_only() -> None:
     assert before.chain.urls == ("https://mine.example",)
     assert after.chain.urls == ("https://other.example",)
     await before.aclose()
+
+
+async def test_data_json_cannot_hold_is_refused_and_nothing_is_stored() -> None:
+    storage = MemoryStorage()
+    kit = make_kit(storage)
+    await kit.persist_session(session_of(kit, EOS, "alice"))
+    before = await storage.read("session"), await storage.read("sessions")
+    for bad in ({"when": {1, 2}}, {"ratio": float("inf")}, {"obj": object()}):
+        with pytest.raises(InvalidValue, match="must be JSON"):
+            await kit.persist_session(session_of(kit, EOS, "bob", data=bad))
+    assert (await storage.read("session"), await storage.read("sessions")) == before
+
+
+async def test_a_stored_default_missing_from_the_list_still_restores() -> None:
+    # Another kit wrote only the 'session' key: the default restores, and is then listed.
+    entry = {
+        "chain": EOS,
+        "actor": "alice",
+        "permission": "active",
+        "walletPlugin": {"id": "key-wallet", "data": {}},
+        "default": True,
+    }
+    storage = MemoryStorage({"session": stringify(entry)})
+    kit = make_kit(storage)
+    restored = await kit.restore()
+    assert restored is not None
+    assert restored.actor == "alice"
+    assert [s["actor"] for s in await kit.get_sessions()] == ["alice"]
