@@ -143,11 +143,11 @@ class WalletPlugin(ABC):
 
     def restore(self, data: Mapping[str, Any]) -> None:
         """Take back the ``data`` stored with a session. Raise to refuse it (clearly)."""
-        self.data = copy.deepcopy(dict(data))
+        self.data = copy.deepcopy(dict(data)) if data else {}
 
     def serialize(self) -> dict[str, Any]:
         """``{"id": ..., "data": ...}``, the ``walletPlugin`` entry of a stored session."""
-        return {"id": self.id, "data": copy.deepcopy(self.data)}
+        return {"id": self.id, "data": copy.deepcopy(self.data) if self.data else {}}
 
     def clone(self) -> WalletPlugin:
         """A fresh instance with the same configuration and a copy of the data.
@@ -156,7 +156,7 @@ class WalletPlugin(ABC):
         Override it when a shallow copy would share mutable state.
         """
         twin = copy.copy(self)
-        twin.data = copy.deepcopy(self.data)
+        twin.data = copy.deepcopy(self.data) if self.data else {}
         return twin
 
     def __repr__(self) -> str:
