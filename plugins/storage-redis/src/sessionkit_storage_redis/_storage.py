@@ -364,19 +364,24 @@ class RedisStorage(SessionStorage):
             options["ssl_context"] = self._ssl_context
         if not self.cluster:
             # No automatic retry: a write resent after a lost reply could apply twice.
-            return coredis.Redis.from_url(self._url, retry_policy=NoRetryPolicy(), **options)
+            single = coredis.Redis.from_url(self._url, retry_policy=NoRetryPolicy(), **options)
+            _close_buffers_after_run(single)
+            return single
         parts = urlsplit(self._url)
         options.setdefault("username", unquote(parts.username) if parts.username else None)
         options.setdefault("password", unquote(parts.password) if parts.password else None)
         if parts.scheme == "rediss" and "ssl_context" not in options:
             options["ssl"] = True
-        return coredis.RedisCluster(
+        cluster = coredis.RedisCluster(
             host=parts.hostname or "127.0.0.1",
             port=parts.port or 6379,
             # CLUSTERDOWN is answered before anything runs: safe to retry.
             retry_policy=ConstantRetryPolicy((ClusterDownError,), retries=3, delay=0.2),
+            skip_full_coverage_check=True,
             **options,
         )
+        _close_buffers_after_run(cluster)
+        return cluster
 
     @contextlib.contextmanager
     def _translated(self, action: str) -> Any:
@@ -430,6 +435,39 @@ async def _enter(stack: contextlib.AsyncExitStack, client: Client[Any]) -> Clien
     stack.callback(_close_leftover_streams, client)
     await stack.enter_async_context(cast("AbstractAsyncContextManager[Any]", client))
     return client
+
+
+_BUFFERS = (
+    "_write_buffer_in",
+    "_write_buffer_out",
+    "_push_message_buffer_in",
+    "_push_message_buffer_out",
+    "_streamed_message_buffer_in",
+    "_streamed_message_buffer_out",
+)
+_closing_classes: dict[type[Any], type[Any]] = {}
+
+
+def _close_buffers_after_run(client: Client[Any]) -> None:
+    """Make the client's pool build connections that close their in-memory buffers when they
+    end: coredis leaves them open when the connection fails before it is up (server down),
+    which warns "Unclosed MemoryObjectStream" when they are collected."""
+    pool: Any = client.connection_pool
+    base = pool.connection_class
+    closing = _closing_classes.get(base)
+    if closing is None:
+
+        async def run(self: Any, *args: Any, **kwargs: Any) -> None:
+            try:
+                await base.run(self, *args, **kwargs)
+            finally:
+                for name in _BUFFERS:
+                    stream = getattr(self, name, None)
+                    if stream is not None:
+                        stream.close()
+
+        closing = _closing_classes[base] = type(base.__name__, (base,), {"run": run})
+    pool.connection_class = closing
 
 
 def _close_leftover_streams(client: Client[Any]) -> None:

@@ -157,8 +157,8 @@ class RedisServer:
         ]
         if self.password is not None:
             if self.username:
-                args += ["--user", f"{self.username} on >{self.password} ~* &* +@all"]
-                args += ["--user", "default off"]
+                args += ["--user", self.username, "on", f">{self.password}", "~*", "&*", "+@all"]
+                args += ["--user", "default", "off"]
             else:
                 args += ["--requirepass", self.password]
         return args + list(self.extra_args)
