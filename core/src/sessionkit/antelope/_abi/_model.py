@@ -15,7 +15,7 @@ import msgspec
 from sessionkit.errors import ABIError, DecodeError, EncodeError
 
 from ._compile import Compiler
-from ._io import finish
+from ._io import brief, finish
 from ._limits import WORK_FLOOR, WORK_PER_BYTE
 
 if TYPE_CHECKING:
@@ -119,7 +119,9 @@ class ABI(msgspec.Struct, frozen=True, dict=True):
 
     def __post_init__(self) -> None:
         if not isinstance(self.version, str) or not self.version.startswith(_VERSION_PREFIX):
-            raise ABIError(f"unsupported ABI version {self.version!r}: expected eosio::abi/1.x")
+            raise ABIError(
+                f"unsupported ABI version {brief(self.version, 60)}: expected eosio::abi/1.x"
+            )
 
     def __repr__(self) -> str:
         sizes = ", ".join(

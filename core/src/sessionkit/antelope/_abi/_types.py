@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple, TypeVar
 from sessionkit.errors import ABIError
 
 from ._builtins import BUILTIN_NAMES
+from ._io import brief
 from ._limits import MAX_NESTING, MAX_TYPE_NAME_LENGTH
 
 if TYPE_CHECKING:
@@ -105,7 +106,9 @@ class TypeTable:
                 if error is not None:
                     raise ABIError(error)
                 if name in on_chain:
-                    raise ABIError(f"type alias {name!r} refers to itself through other aliases")
+                    raise ABIError(
+                        f"type alias {brief(name, 80)} refers to itself through other aliases"
+                    )
                 chain.append(name)
                 on_chain.add(name)
                 name, wrappers = _split(self._aliases[name])
@@ -132,12 +135,16 @@ class TypeTable:
         while chain[-1].base:
             base = self._structs.get(chain[-1].base)
             if base is None:
-                raise ABIError(f"struct {chain[-1].name!r} has unknown base {chain[-1].base!r}")
+                raise ABIError(
+                    f"struct {brief(chain[-1].name, 80)} has unknown base "
+                    f"{brief(chain[-1].base, 80)}"
+                )
             if base.name in names:
-                raise ABIError(f"struct {struct_def.name!r} inherits from itself")
+                raise ABIError(f"struct {brief(struct_def.name, 80)} inherits from itself")
             if len(chain) > MAX_NESTING:
                 raise ABIError(
-                    f"struct {struct_def.name!r} has more than {MAX_NESTING} levels of base structs"
+                    f"struct {brief(struct_def.name, 80)} has more than {MAX_NESTING} levels of "
+                    "base structs"
                 )
             chain.append(base)
             names.add(base.name)
