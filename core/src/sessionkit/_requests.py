@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from sessionkit.antelope import Action, Transaction
 from sessionkit.errors import ConfigurationError, InvalidValue
 from sessionkit.esr import SigningRequest
 
 if TYPE_CHECKING:
-    from sessionkit.antelope import ABI, Action, Checksum256, Transaction
+    from sessionkit.antelope import ABI, Checksum256
     from sessionkit.chain import ABICache
 
 __all__ = ["build_request", "coerce_request"]
@@ -42,9 +43,17 @@ async def build_request(
     elif actions is not None:
         listed = list(actions)
     elif isinstance(transaction, Mapping):
-        listed = list(transaction.get("actions") or []) + list(
-            transaction.get("context_free_actions") or []
+        for key in ("actions", "context_free_actions"):
+            value = transaction.get(key) or []
+            if not isinstance(value, Sequence) or isinstance(value, str | bytes):
+                raise InvalidValue(f"a transaction's {key!r} is a list of actions")
+            listed += list(value)
+    elif not isinstance(transaction, Transaction):
+        raise InvalidValue(
+            f"transaction= is a Transaction or its dict, not {type(transaction).__name__}"
         )
+    for each in listed:
+        _check_action(each)
     cleaned = [_merge_partial_abi(abi_cache, a) for a in listed]
     abis = await _abis_for(abi_cache, cleaned)
     if action is not None:
@@ -58,6 +67,26 @@ async def build_request(
     return SigningRequest.create(
         transaction=transaction, chain_id=chain_id, broadcast=False, abis=abis
     )
+
+
+def _check_action(action: object) -> None:
+    """An action is an ``Action`` or a mapping with a name-string ``account`` and ``name``."""
+    if isinstance(action, Action):
+        return
+    if not isinstance(action, Mapping):
+        raise InvalidValue(
+            "an action is a dict {'account', 'name', 'authorization', 'data'} or an Action, "
+            f"not {type(action).__name__}"
+        )
+    for key in ("account", "name"):
+        if not isinstance(action.get(key), str):
+            raise InvalidValue(f"an action's {key!r} is a name string, not {action.get(key)!r}")
+    authorization = action.get("authorization", ())
+    if not isinstance(authorization, Sequence) or isinstance(authorization, str | bytes):
+        raise InvalidValue(
+            "an action's 'authorization' is a list such as [{'actor': 'alice', "
+            f"'permission': 'active'}}], not {authorization!r}"
+        )
 
 
 def coerce_request(request: SigningRequest | str) -> SigningRequest:

@@ -202,3 +202,59 @@ async def test_restore_of_hostile_arguments_is_a_session_or_a_kit_error(args: An
         assert args is None
         return
     assert str(session.chain.id) == JUNGLE
+
+
+TOKEN_ABI = {
+    "version": "eosio::abi/1.1",
+    "structs": [
+        {
+            "name": "transfer",
+            "base": "",
+            "fields": [
+                {"name": "from", "type": "name"},
+                {"name": "to", "type": "name"},
+                {"name": "quantity", "type": "asset"},
+                {"name": "memo", "type": "string"},
+            ],
+        }
+    ],
+    "actions": [{"name": "transfer", "type": "transfer", "ricardian_contract": ""}],
+}
+valid_transfer = {
+    "account": "eosio.token",
+    "name": "transfer",
+    "authorization": [{"actor": "alice", "permission": "active"}],
+    "data": {"from": "alice", "to": "bob", "quantity": "1.0000 SYS", "memo": ""},
+}
+
+
+@st.composite
+def hostile_actions(draw: st.DrawFn) -> Any:
+    """A transfer with fields dropped or replaced by anything JSON can hold, or no dict at all."""
+    action: dict[str, Any] = json.loads(json.dumps(valid_transfer))
+    for _ in range(draw(st.integers(1, 3))):
+        key = draw(st.sampled_from(["account", "name", "authorization", "data", "abi", "x"]))
+        if draw(st.booleans()):
+            action.pop(key, None)
+        else:
+            action[key] = draw(json_values | names)
+    if draw(st.booleans()):
+        field = draw(st.sampled_from(["from", "to", "quantity", "memo"]))
+        if isinstance(action.get("data"), dict):
+            action["data"][field] = draw(json_values)
+    return draw(st.just(action) | json_values)
+
+
+@pytest.mark.anyio
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hostile_actions())
+async def test_transact_of_hostile_actions_is_a_kit_error(action: Any) -> None:
+    # Nothing listens on port 9: an action good enough to be resolved fails there, typed.
+    async with Session(
+        chain={"id": JUNGLE, "url": "http://127.0.0.1:9"},
+        permission_level="alice@active",
+        wallet_plugin=KeyWallet(KEY),
+        abis={"eosio.token": TOKEN_ABI},
+    ) as session:
+        with pytest.raises(SessionKitError):
+            await session.transact(action=action, broadcast=False)
