@@ -310,3 +310,21 @@ async def test_nothing_listens_is_a_storage_error_naming_the_server(app_name: st
     async with storage:  # the pool connects on first use
         with pytest.raises(StorageError, match="could not write to"):
             await storage.write("a", "1")
+
+
+@pytest.mark.anyio
+async def test_tls_with_the_servers_certificate(app_name: str) -> None:
+    with RedisServer(tls=True) as server:
+        assert server.url.startswith("rediss://")
+        storage = RedisStorage(url=server.url, app_name=app_name, ssl_context=server.ssl_context())
+        async with storage:
+            await storage.update(["session"], lambda current: {"session": "over TLS"})
+        assert await storage.read("session") == "over TLS"
+        untrusting = RedisStorage(url=server.url, app_name=app_name, timeout=3)
+        with pytest.raises(StorageError, match="could not read from Redis"):
+            await untrusting.read("session")
+        cleartext = RedisStorage(
+            url=f"redis://127.0.0.1:{server.port}/0", app_name=app_name, timeout=3
+        )
+        with pytest.raises(StorageError, match="could not read from Redis"):
+            await cleartext.read("session")

@@ -17,6 +17,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -63,10 +64,15 @@ def _executable(name: str) -> str:
     return found
 
 
-def _answers(port: int, password: str | None, username: str | None) -> bool:
+def _answers(
+    port: int, password: str | None, username: str | None, tls: ssl.SSLContext | None = None
+) -> bool:
     """True when the server on ``port`` answers PING (after AUTH, when a password is set)."""
     try:
-        with socket.create_connection((_HOST, port), timeout=0.5) as conn:
+        with contextlib.ExitStack() as stack:
+            conn = stack.enter_context(socket.create_connection((_HOST, port), timeout=0.5))
+            if tls is not None:
+                conn = stack.enter_context(tls.wrap_socket(conn, server_hostname=_HOST))
             if password is not None:
                 words = ["AUTH", *([username] if username else []), password]
                 conn.sendall(_command(words))
@@ -76,6 +82,47 @@ def _answers(port: int, password: str | None, username: str | None) -> bool:
             return conn.recv(64).startswith(b"+PONG")
     except OSError:
         return False
+
+
+def _write_certificate(directory: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (its own CA) and its key, as PEM files."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sessionkit test Redis")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=2))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(_HOST))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = directory / "tls.crt", directory / "tls.key"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    key_file.chmod(0o600)
+    return cert_file, key_file
 
 
 def _command(words: Sequence[str]) -> bytes:
@@ -91,8 +138,10 @@ class RedisServer:
 
     ``password`` (and ``username``, an ACL user with every permission) require AUTH;
     ``extra_args`` are more ``redis-server`` options (``["--cluster-enabled", "yes"]``).
-    ``restart()`` stops and starts the server on the same port and files; ``kill()`` is
-    ``kill -9``. Data survives a ``stop()``/``start()`` (AOF with ``appendfsync always``).
+    ``tls=True`` serves TLS only, with a self-signed certificate for 127.0.0.1 (``ca_file``;
+    `ssl_context` trusts it) and ``url`` is ``rediss://``. ``restart()`` stops and starts the
+    server on the same port and files; ``kill()`` is ``kill -9``. Data survives a
+    ``stop()``/``start()`` (AOF with ``appendfsync always``).
     """
 
     def __init__(
@@ -103,8 +152,11 @@ class RedisServer:
         password: str | None = None,
         username: str | None = None,
         extra_args: Sequence[str] = (),
+        tls: bool = False,
     ) -> None:
         self.port = port if port is not None else free_port()
+        self.tls = tls
+        self.ca_file: Path | None = None
         self.password = password
         self.username = username
         self.extra_args = tuple(extra_args)
@@ -123,8 +175,15 @@ class RedisServer:
 
     @property
     def url(self) -> str:
-        """``redis://host:port/0`` (without credentials: pass them to the client)."""
-        return f"redis://{_HOST}:{self.port}/0"
+        """``redis://host:port/0`` (``rediss://`` with TLS; no credentials: pass them apart)."""
+        scheme = "rediss" if self.tls else "redis"
+        return f"{scheme}://{_HOST}:{self.port}/0"
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """A client TLS context that trusts this server's certificate."""
+        if self.ca_file is None:
+            raise RedisUnavailable("start the server with tls=True first")
+        return ssl.create_default_context(cafile=str(self.ca_file))
 
     @property
     def running(self) -> bool:
@@ -139,7 +198,7 @@ class RedisServer:
             "--bind",
             _HOST,
             "--port",
-            str(self.port),
+            "0" if self.tls else str(self.port),
             "--dir",
             str(self.directory),
             "--appendonly",
@@ -161,6 +220,12 @@ class RedisServer:
                 args += ["--user", "default", "off"]
             else:
                 args += ["--requirepass", self.password]
+        if self.tls:
+            cert_file, key_file = _write_certificate(self.directory)
+            self.ca_file = cert_file
+            args += ["--tls-port", str(self.port), "--tls-cert-file", str(cert_file)]
+            args += ["--tls-key-file", str(key_file), "--tls-ca-cert-file", str(cert_file)]
+            args += ["--tls-auth-clients", "no"]
         return args + list(self.extra_args)
 
     def start(self, timeout: float = 15.0) -> Self:
@@ -178,7 +243,8 @@ class RedisServer:
             stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + timeout
-        while not _answers(self.port, self.password, self.username):
+        tls = self.ssl_context() if self.tls else None
+        while not _answers(self.port, self.password, self.username, tls):
             if self.process.poll() is not None:
                 log = self.log()
                 self.process = None
