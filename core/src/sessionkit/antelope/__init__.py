@@ -3,6 +3,9 @@ and transactions.
 
 Every name below is importable from ``sessionkit.antelope``; the modules behind them load on
 first use, so ``import sessionkit.antelope`` costs almost nothing until a type is touched.
+
+``enc_hook`` and ``dec_hook`` are the one JSON codec of these types for msgspec:
+``msgspec.json.encode(transaction, enc_hook=enc_hook)`` is the reference JSON.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ if TYPE_CHECKING:
     from sessionkit.antelope._asset import Asset, ExtendedAsset, Symbol, SymbolCode
     from sessionkit.antelope._bytes import Bytes, Float128
     from sessionkit.antelope._checksum import Checksum160, Checksum256, Checksum512
+    from sessionkit.antelope._json import dec_hook, enc_hook
     from sessionkit.antelope._keys import KeyType, PrivateKey, PublicKey, Signature
     from sessionkit.antelope._name import Name
     from sessionkit.antelope._permission import PermissionLevel
@@ -55,6 +59,8 @@ _EXPORTS: dict[str, str] = {
     "SignedTransaction": "_transaction",
     "PackedTransaction": "_transaction",
     "CompressionType": "_transaction",
+    "enc_hook": "_json",
+    "dec_hook": "_json",
 }
 
 __all__ = [
@@ -84,6 +90,9 @@ __all__ = [
     "SignedTransaction",
     "PackedTransaction",
     "CompressionType",
+    # the JSON codec (msgspec hooks)
+    "enc_hook",
+    "dec_hook",
 ]
 
 

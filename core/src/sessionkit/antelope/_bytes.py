@@ -25,31 +25,40 @@ def _from_hex(text: str, what: str) -> bytes:
     return data
 
 
-class Bytes:
-    """A byte string; JSON and ``str()`` are lowercase hex, the ABI form is length-prefixed."""
+class Bytes(bytes):
+    """A byte string that is written as lowercase hex in JSON and in ``str()``; the ABI form is
+    length-prefixed.
 
-    __slots__ = ("_data",)
+    It is ``bytes`` (every bytes operation works and ``Bytes(b"ab") == b"ab"``), so it is the
+    type of every raw-bytes field of a transaction: msgspec hands it to ``enc_hook`` rather
+    than writing base64, which gives those fields the reference's hex JSON form.
+    """
 
-    _data: bytes
+    __slots__ = ()
 
-    def __init__(self, value: bytes | bytearray | memoryview | str | Bytes) -> None:
-        if isinstance(value, Bytes):
-            self._data = value._data
-        elif isinstance(value, str):
-            self._data = _from_hex(value, "bytes")
+    def __new__(cls, value: bytes | bytearray | memoryview | str) -> Self:
+        """Raw bytes as they are, or text as plain hex (``"00ff"``)."""
+        data: bytes | bytearray | memoryview
+        if isinstance(value, str):
+            data = _from_hex(value, "bytes")
         elif isinstance(value, bytes | bytearray | memoryview):
-            self._data = bytes(value)
+            data = value
         else:
             raise InvalidValue(f"Bytes takes bytes or a hex string, not {type(value).__name__}")
-        if len(self._data) > _MAX_LENGTH:
+        if len(data) > _MAX_LENGTH:
             raise InvalidValue("Bytes longer than 2**32 - 1 cannot be encoded")
+        return bytes.__new__(cls, data)
 
     @classmethod
     def from_string(cls, text: str) -> Self:
+        """From plain hex text (pairs of hex digits, any case)."""
+        if not isinstance(text, str):
+            raise InvalidValue(f"Bytes.from_string takes hex text, not {type(text).__name__}")
         return cls(text)
 
     @classmethod
     def from_json(cls, value: object) -> Self:
+        """From the JSON form, a hex string (a ``Bytes`` is returned as is)."""
         if isinstance(value, cls):
             return value
         if not isinstance(value, str):
@@ -57,48 +66,33 @@ class Bytes:
         return cls(value)
 
     def to_json(self) -> str:
-        return self._data.hex()
+        """The JSON form: lowercase hex."""
+        return self.hex()
 
     def to_abi(self) -> bytes:
-        return encode_varuint32(len(self._data)) + self._data
+        """The ABI form: a varuint32 length, then the bytes."""
+        return encode_varuint32(len(self)) + self
 
     @classmethod
     def from_abi(cls, data: bytes | memoryview, pos: int = 0) -> tuple[Self, int]:
+        """Decode length-prefixed bytes at ``pos``; return them and the position after them."""
         need(data, pos, 1, "bytes")
         length, pos = read_varuint32(data, pos)
         end = pos + length
         if end > len(data):
             raise DecodeError(f"truncated bytes: {length} bytes announced, {len(data) - pos} left")
-        value = object.__new__(cls)
-        value._data = bytes(data[pos:end])
-        return value, end
+        return bytes.__new__(cls, data[pos:end]), end
 
     @property
     def data(self) -> bytes:
-        return self._data
-
-    def hex(self) -> str:
-        return self._data.hex()
-
-    def __bytes__(self) -> bytes:
-        return self._data
-
-    def __len__(self) -> int:
-        return len(self._data)
+        """The bytes as a plain ``bytes`` object."""
+        return bytes(self)
 
     def __str__(self) -> str:
-        return self._data.hex()
+        return self.hex()
 
     def __repr__(self) -> str:
-        return f"Bytes({self._data.hex()!r})"
-
-    def __hash__(self) -> int:
-        return hash(self._data)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Bytes):
-            return self._data == other._data
-        return NotImplemented
+        return f"Bytes({self.hex()!r})"
 
 
 class Float128:

@@ -24,6 +24,7 @@ import msgspec
 from msgspec.structs import force_setattr
 
 from sessionkit._redact import shown
+from sessionkit.antelope._bytes import Bytes
 from sessionkit.antelope._checksum import Checksum256
 from sessionkit.antelope._hex import from_plain_hex
 from sessionkit.antelope._keys import Signature
@@ -86,18 +87,23 @@ class CompressionType(IntEnum):
     ZLIB = 1
 
 
-def _as_bytes(value: object, what: str) -> bytes:
-    if isinstance(value, bytes):
+def _new_bytes(data: bytes | bytearray | memoryview) -> Bytes:
+    """``data`` as ``Bytes`` without the constructor's checks (it was just read or encoded)."""
+    return bytes.__new__(Bytes, data)
+
+
+def _as_bytes(value: object, what: str) -> Bytes:
+    if type(value) is Bytes:
         return value
-    if isinstance(value, bytearray | memoryview):
-        return bytes(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return _new_bytes(value)
     if isinstance(value, str):
         data = from_plain_hex(value)
         if data is None:
             raise InvalidTransaction(
                 f"{what} is not hex (pairs of hex digits, no spaces): {shown(value)}"
             )
-        return data
+        return _new_bytes(data)
     raise InvalidTransaction(f"{what} must be bytes or hex, not {type(value).__name__}")
 
 
@@ -151,8 +157,9 @@ def _list_items(value: object, message: str) -> Iterable[Any]:
     return value
 
 
-def _read_bytes_item(data: bytes | memoryview, pos: int) -> tuple[bytes, int]:
-    return read_sized(data, pos, "bytes in a bytes[] list")
+def _read_bytes_item(data: bytes | memoryview, pos: int) -> tuple[Bytes, int]:
+    item, pos = read_sized(data, pos, "bytes in a bytes[] list")
+    return _new_bytes(item), pos
 
 
 def _pack_bytes_list(items: Sequence[bytes]) -> bytes:
@@ -163,7 +170,7 @@ def _pack_bytes_list(items: Sequence[bytes]) -> bytes:
     return b"".join(parts)
 
 
-def _read_bytes_list(data: bytes | memoryview, pos: int) -> tuple[list[bytes], int]:
+def _read_bytes_list(data: bytes | memoryview, pos: int) -> tuple[list[Bytes], int]:
     return read_list(data, pos, _read_bytes_item, MIN_BYTES_ITEM, "context-free data items")
 
 
@@ -173,7 +180,7 @@ class Action(msgspec.Struct, frozen=True):
     account: Name
     name: Name
     authorization: list[PermissionLevel]
-    data: bytes
+    data: Bytes
 
     def __post_init__(self) -> None:
         account: object = self.account
@@ -188,7 +195,7 @@ class Action(msgspec.Struct, frozen=True):
         ):
             levels = _list_items(authorization, "authorization must be a list of permission levels")
             force_setattr(self, "authorization", [PermissionLevel.from_json(p) for p in levels])
-        if type(self.data) is not bytes:
+        if type(self.data) is not Bytes:
             force_setattr(self, "data", _as_bytes(self.data, "action data"))
 
     @classmethod
@@ -254,18 +261,18 @@ class Action(msgspec.Struct, frozen=True):
             data, pos, PermissionLevel.from_abi, MIN_PERMISSION_LEVEL, "authorizations"
         )
         action_data, end = read_sized(data, pos, "action data")
-        return cls(account, name, authorization, action_data), end
+        return cls(account, name, authorization, _new_bytes(action_data)), end
 
 
 class TransactionExtension(msgspec.Struct, frozen=True):
     """A ``(type, data)`` extension of a transaction header (uint16 type, opaque bytes)."""
 
     type: int
-    data: bytes
+    data: Bytes
 
     def __post_init__(self) -> None:
         _check_int(self.type, "a transaction extension type", 0xFFFF)
-        if type(self.data) is not bytes:
+        if type(self.data) is not Bytes:
             force_setattr(self, "data", _as_bytes(self.data, "transaction extension data"))
 
     @classmethod
@@ -286,7 +293,7 @@ def _read_extension(data: bytes | memoryview, pos: int) -> tuple[TransactionExte
         raise DecodeError("truncated transaction extension")
     (kind,) = _UINT16.unpack_from(data, pos)
     extension_data, pos = read_sized(data, pos + 2, "transaction extension data")
-    return TransactionExtension(kind, extension_data), pos
+    return TransactionExtension(kind, _new_bytes(extension_data)), pos
 
 
 def _actions(value: object, what: str) -> tuple[Action, ...]:
@@ -448,29 +455,75 @@ def _signatures(value: object) -> list[Signature]:
     return [Signature.from_json(signature) for signature in signatures]
 
 
-def _bytes_list(value: object) -> list[bytes]:
+def _bytes_list(value: object) -> list[Bytes]:
     items = _list_items(value, "context_free_data must be a list of bytes or hex strings")
     return [_as_bytes(item, "context-free data") for item in items]
 
 
-class SignedTransaction(msgspec.Struct, frozen=True):
-    """A transaction with its signatures and context-free data."""
+class SignedTransaction:
+    """A transaction with its signatures and context-free data.
+
+    Its JSON form is the reference's flat one (the transaction's fields plus ``signatures`` and
+    ``context_free_data``), so it is a plain immutable class rather than a msgspec Struct (which
+    msgspec would write nested): ``sessionkit.antelope.enc_hook`` / ``dec_hook`` convert it.
+    """
+
+    __slots__ = ("context_free_data", "signatures", "transaction")
 
     transaction: Transaction
-    signatures: list[Signature] = msgspec.field(default_factory=list)
-    context_free_data: list[bytes] = msgspec.field(default_factory=list)
+    signatures: list[Signature]
+    context_free_data: list[Bytes]
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.transaction, Transaction):
-            raise InvalidTransaction("transaction must be a Transaction")
-        if type(self.signatures) is not list or not all(
-            type(s) is Signature for s in self.signatures
+    def __init__(
+        self,
+        transaction: Transaction,
+        signatures: Sequence[Signature] = (),
+        context_free_data: Sequence[bytes] = (),
+    ) -> None:
+        if not isinstance(transaction, Transaction):
+            raise InvalidTransaction(
+                f"SignedTransaction(transaction, ...) takes a Transaction, not "
+                f"{type(transaction).__name__}; read the reference JSON with "
+                "SignedTransaction.from_json({...})"
+            )
+        if type(signatures) is list and all(type(s) is Signature for s in signatures):
+            checked_signatures = list(signatures)
+        else:
+            checked_signatures = _signatures(signatures)
+        if type(context_free_data) is list and all(
+            type(item) is Bytes for item in context_free_data
         ):
-            force_setattr(self, "signatures", _signatures(self.signatures))
-        if type(self.context_free_data) is not list or not all(
-            type(item) is bytes for item in self.context_free_data
-        ):
-            force_setattr(self, "context_free_data", _bytes_list(self.context_free_data))
+            checked_cfd = list(context_free_data)
+        else:
+            checked_cfd = _bytes_list(context_free_data)
+        set_field = object.__setattr__
+        set_field(self, "transaction", transaction)
+        set_field(self, "signatures", checked_signatures)
+        set_field(self, "context_free_data", checked_cfd)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"SignedTransaction is immutable: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"SignedTransaction is immutable: cannot delete {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, SignedTransaction)
+        return (
+            self.transaction == other.transaction
+            and self.signatures == other.signatures
+            and self.context_free_data == other.context_free_data
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # the lists inside are mutable, as before
+
+    def __repr__(self) -> str:
+        return (
+            f"SignedTransaction(transaction={self.transaction!r}, "
+            f"signatures={self.signatures!r}, context_free_data={self.context_free_data!r})"
+        )
 
     @property
     def id(self) -> Checksum256:
@@ -544,8 +597,8 @@ class PackedTransaction(msgspec.Struct, frozen=True):
 
     signatures: list[Signature]
     compression: CompressionType
-    packed_context_free_data: bytes
-    packed_trx: bytes
+    packed_context_free_data: Bytes
+    packed_trx: Bytes
 
     def __post_init__(self) -> None:
         force_setattr(self, "compression", _compression(self.compression))
@@ -555,7 +608,7 @@ class PackedTransaction(msgspec.Struct, frozen=True):
             force_setattr(self, "signatures", _signatures(self.signatures))
         for field in ("packed_context_free_data", "packed_trx"):
             value = getattr(self, field)
-            if type(value) is not bytes:
+            if type(value) is not Bytes:
                 force_setattr(self, field, _as_bytes(value, field))
 
     @classmethod
@@ -576,15 +629,17 @@ class PackedTransaction(msgspec.Struct, frozen=True):
         if compression == CompressionType.ZLIB:
             packed_trx = zlib.compress(packed_trx)
             packed_cfd = zlib.compress(packed_cfd)
-        return cls(list(signed.signatures), compression, packed_cfd, packed_trx)
+        return cls(
+            list(signed.signatures), compression, _new_bytes(packed_cfd), _new_bytes(packed_trx)
+        )
 
     def unpack(self) -> SignedTransaction:
         """The signed transaction inside (inflating zlib data, at most 8 MiB)."""
-        packed_cfd = self.packed_context_free_data
+        packed_cfd: bytes = self.packed_context_free_data
         if self.compression == CompressionType.ZLIB and packed_cfd:
             packed_cfd = _inflate(packed_cfd, "packed_context_free_data")
         transaction = Transaction.from_bytes(self._transaction_bytes())
-        context_free_data: list[bytes] = []
+        context_free_data: list[Bytes] = []
         if packed_cfd:
             context_free_data, end = _read_bytes_list(packed_cfd, 0)
             if end != len(packed_cfd):

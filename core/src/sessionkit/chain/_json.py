@@ -1,7 +1,8 @@
-"""JSON in and out of the node: msgspec with hooks for SessionKit's Antelope value types.
+"""JSON in and out of the node: msgspec with the one codec of the Antelope types.
 
-Value types convert themselves (``T.from_json`` / ``t.to_json()``), so one pair of hooks covers
-``Name``, ``Asset``, ``Checksum256``, ``PublicKey``, ``TimePoint`` and the rest.
+``sessionkit.antelope.enc_hook`` / ``dec_hook`` give every Antelope type its reference JSON
+form, and the composite types (``Transaction``, ``PackedTransaction``, ``ABI``...) are msgspec
+Structs that msgspec writes in that same form, so request bodies are encoded as they are.
 """
 
 from __future__ import annotations
@@ -11,46 +12,17 @@ from typing import Any, TypeVar, cast
 
 import msgspec
 
+from sessionkit.antelope import dec_hook, enc_hook
 from sessionkit.errors import MalformedResponseError
 
 T = TypeVar("T")
-
-
-def enc_hook(value: Any) -> Any:
-    """JSON form of a SessionKit value type (anything with ``to_json()``)."""
-    to_json = getattr(value, "to_json", None)
-    if to_json is None:
-        raise NotImplementedError(f"cannot send a {type(value).__name__} as JSON")
-    return to_json()
-
-
-def dec_hook(kind: type, value: Any) -> Any:
-    """Build a SessionKit value type from its JSON form (``T.from_json``)."""
-    from_json = getattr(kind, "from_json", None)
-    if from_json is None:
-        raise NotImplementedError(f"no JSON decoder for {kind.__name__}")
-    return from_json(value)
-
 
 _encoder = msgspec.json.Encoder(enc_hook=enc_hook)
 
 
 def encode(body: object) -> bytes:
     """The JSON bytes of a request body."""
-    return _encoder.encode(_prepare(body))
-
-
-def _prepare(value: object) -> object:
-    """Swap msgspec Structs that have a reference JSON form (``Transaction``,
-    ``PackedTransaction``, ...) for it: msgspec would otherwise encode their raw fields."""
-    if isinstance(value, msgspec.Struct):
-        to_json = getattr(value, "to_json", None)
-        return to_json() if to_json is not None else value
-    if isinstance(value, dict):
-        return {key: _prepare(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_prepare(item) for item in value]
-    return value
+    return _encoder.encode(body)
 
 
 @cache

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from sessionkit.antelope import (
     Action,
+    Bytes,
     Checksum256,
     Name,
     PermissionLevel,
@@ -162,7 +163,9 @@ class IdentityProof:
     def transaction(self) -> Transaction:
         """The transaction the signature signs."""
         data = self.scope.to_abi() + b"\x01" + self.signer.to_abi()
-        action = Action(account=_NO_ACCOUNT, name=_IDENTITY, authorization=[self.signer], data=data)
+        action = Action(
+            account=_NO_ACCOUNT, name=_IDENTITY, authorization=[self.signer], data=Bytes(data)
+        )
         return Transaction(
             expiration=self.expiration, ref_block_num=0, ref_block_prefix=0, actions=(action,)
         )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypedDict, TypeVar,
 from sessionkit.antelope import (
     ABI,
     Action,
+    Bytes,
     Checksum256,
     Name,
     PermissionLevel,
@@ -198,7 +199,7 @@ def _resolve_action(
         account=Name(account),
         name=Name(name),
         authorization=[PermissionLevel(p["actor"], p["permission"]) for p in authorization],
-        data=data,
+        data=Bytes(data),
     )
     decoded_action = {
         "account": account,
