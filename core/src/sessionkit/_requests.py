@@ -35,7 +35,12 @@ async def build_request(
         raise ConfigurationError(
             "give exactly one of action=, actions=, transaction= or request= to transact"
         )
-    if actions is not None and (isinstance(actions, Mapping | str | bytes) or not actions):
+    listed_given: object = actions
+    if listed_given is not None and (
+        not isinstance(listed_given, Sequence)
+        or isinstance(listed_given, str | bytes)
+        or not listed_given
+    ):
         raise InvalidValue("actions= is a non-empty list of actions; for one action use action=")
     listed: list[Action | Mapping[str, Any]] = []
     if action is not None:

@@ -258,3 +258,33 @@ async def test_transact_of_hostile_actions_is_a_kit_error(action: Any) -> None:
     ) as session:
         with pytest.raises(SessionKitError):
             await session.transact(action=action, broadcast=False)
+
+
+@st.composite
+def hostile_calls(draw: st.DrawFn) -> dict[str, Any]:
+    """transact() arguments: hostile transactions, action lists and signing requests."""
+    kind = draw(st.sampled_from(["transaction", "actions", "request"]))
+    if kind == "transaction":
+        tx: Any = {"actions": draw(st.lists(hostile_actions(), max_size=2))}
+        for key in draw(st.lists(st.sampled_from(["expiration", "ref_block_num", "delay_sec"]))):
+            tx[key] = draw(json_values)
+        return {"transaction": draw(st.just(tx) | json_values)}
+    if kind == "actions":
+        return {"actions": draw(st.lists(hostile_actions(), max_size=3) | json_values)}
+    return {"request": draw(st.text(max_size=80) | st.text(max_size=80).map("esr:".__add__))}
+
+
+@pytest.mark.anyio
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hostile_calls())
+async def test_transact_of_hostile_transactions_and_requests_is_a_kit_error(
+    call: dict[str, Any],
+) -> None:
+    async with Session(
+        chain={"id": JUNGLE, "url": "http://127.0.0.1:9"},
+        permission_level="alice@active",
+        wallet_plugin=KeyWallet(KEY),
+        abis={"eosio.token": TOKEN_ABI},
+    ) as session:
+        with pytest.raises(SessionKitError):
+            await session.transact(**call, broadcast=False)
