@@ -21,18 +21,19 @@ from sessionkit import SessionKit
 from sessionkit.antelope import PrivateKey
 from sessionkit.errors import ConfigurationError, InvalidValue, SessionNotFound
 from sessionkit.session import decode_session
-from sessionkit.storage import FileStorage, MemoryStorage
+from sessionkit.storage import FileStorage, MemoryStorage, SessionStorage
 from sessionkit.testing.doubles import KeyWallet
 from sessionkit.wallet import WalletLoginResponse, WalletPlugin, WalletSignResponse
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping, Sequence
     from pathlib import Path
 
     from sessionkit.chain import ChainDefinition
     from sessionkit.contexts import LoginContext, TransactContext
     from sessionkit.devnet import Devnet
     from sessionkit.esr import ResolvedSigningRequest
+    from sessionkit.storage import Values
 
 pytestmark = pytest.mark.anyio
 
@@ -428,3 +429,63 @@ async def test_wallet_data_given_to_restore_replaces_the_stored_data() -> None:
     assert again.wallet_plugin.data == {"channel": "new"}
     with pytest.raises(InvalidValue, match=r"walletPlugin\.data"):
         await kit.restore({**fresh, "walletPlugin": {"id": "key-wallet", "data": [1]}})
+
+
+class BrowserLocalStorage(SessionStorage):
+    """WharfKit's ``BrowserLocalStorage`` over a dict standing for a browser's localStorage:
+    key ``k`` lives at ``wharf-<prefix>-k`` (so ``wharf--session`` without a prefix)."""
+
+    def __init__(self, local_storage: dict[str, str], prefix: str = "") -> None:
+        self.local_storage = local_storage
+        self.prefix = prefix
+
+    def _key(self, key: str) -> str:
+        return f"wharf-{self.prefix}-{key}"
+
+    async def read(self, key: str) -> str | None:
+        return self.local_storage.get(self._key(key))
+
+    async def write(self, key: str, value: str) -> None:
+        self.local_storage[self._key(key)] = value
+
+    async def remove(self, key: str) -> None:
+        self.local_storage.pop(self._key(key), None)
+
+    async def update(
+        self, keys: Sequence[str], change: Callable[[Values], Values]
+    ) -> dict[str, str | None]:
+        current = {key: await self.read(key) for key in keys}
+        for key, value in change(current).items():
+            if value is None:
+                await self.remove(key)
+            else:
+                await self.write(key, value)
+        return {key: await self.read(key) for key in keys}
+
+
+async def test_a_browsers_local_storage_loads_as_it_is_and_stays_readable_by_wharfkit() -> None:
+    alice = wharf_entry(JUNGLE, "alice", PrivateKey.generate(), data={"foo": 1}, default=True)
+    bob = wharf_entry(JUNGLE, "bob", PrivateKey.generate(), default=False)
+    local_storage = {
+        "wharf--session": stringify(alice),
+        "wharf--sessions": stringify([alice, bob]),
+        "wharf-web.renderer-settings": '{"theme":"dark"}',  # the web renderer's own key
+    }
+    kit = SessionKit(
+        "browserapp",
+        OTHER_CHAINS,
+        wallet_plugins=[WharfPrivateKeyWallet()],
+        storage=BrowserLocalStorage(local_storage),
+        discover=False,
+    )
+    session = await kit.restore()
+    assert session is not None
+    assert session.serialize() == {k: v for k, v in alice.items() if k != "default"}
+    # Making bob the default rewrites both keys as WharfKit would have written them.
+    await kit.restore({"chain": JUNGLE, "actor": "bob", "permission": "active"})
+    flipped = [{**alice, "default": False}, {**bob, "default": True}]
+    assert local_storage == {
+        "wharf--session": stringify({**bob, "default": True}),
+        "wharf--sessions": stringify(flipped),
+        "wharf-web.renderer-settings": '{"theme":"dark"}',
+    }
