@@ -181,3 +181,64 @@ def test_the_demo_in_a_terminal(tmp_path: Path) -> None:
 
     with pytest.raises(ChainConnectionError):
         anyio.run(gone)
+
+
+def drawn_qr(screen: str) -> list[list[bool]]:
+    """The modules (True = dark) of the first QR code drawn on ``screen``."""
+    from sessionkit_ui_console import BORDER
+
+    halves = {"\u2588": (True, True), "\u2580": (True, False), "\u2584": (False, True)}
+    lines = [line.rstrip("\r") for line in screen.split("\n")]
+    start = next(i for i, line in enumerate(lines) if line and set(line) <= {*halves, " "})
+    block = []
+    for line in lines[start:]:
+        if not line or not set(line) <= {*halves, " "}:
+            break
+        block.append(line)
+    rows: list[list[bool]] = []
+    for line in block:
+        rows.append([halves.get(ch, (False, False))[0] for ch in line])
+        rows.append([halves.get(ch, (False, False))[1] for ch in line])
+    size = len(block[0]) - 2 * BORDER
+    return [[not light for light in row[BORDER : BORDER + size]] for row in rows[BORDER:][:size]]
+
+
+@pytest.mark.devnet
+def test_an_anchor_login_read_from_the_screen_through_the_local_relay(
+    tmp_path: Path, devnet: Devnet
+) -> None:
+    from sessionkit.esr import SigningRequest
+    from sessionkit_ui_console import qr_matrix
+    from sessionkit_wallet_anchor.testing import LocalRelay, SimulatedAnchor
+
+    alice = devnet.accounts["alice"]
+    with LocalRelay() as relay, anyio.from_thread.start_blocking_portal() as portal:
+        env = {
+            **environment(tmp_path, devnet),
+            "SESSIONKIT_WALLET": "anchor",
+            "SESSIONKIT_ANCHOR_BUOY_URL": relay.url,
+        }
+        login = sessionkit(["login"], env)
+        login.expect(r"(esr:[A-Za-z0-9_\-]+)")
+        link = login.match.group(1)  # the same-device variant of the login request
+        scanned = SigningRequest.from_uri(link)
+        scanned.remove_info_key("same_device")
+        uri = scanned.encode(slashes=False)
+        # the QR code drawn is that request, module for module: what a phone would read
+        assert drawn_qr(login.before) == qr_matrix(uri)
+        anchor = SimulatedAnchor(
+            relay_url=relay.url, node_url=devnet.url, key=alice.private_key, account="alice@active"
+        )
+        with portal.wrap_async_context_manager(anchor):
+            portal.call(anchor.scan, uri)
+            login.expect("Logged in as alice@active")
+            assert finished(login) == 0
+
+            before = anyio.run(balance, devnet, "bob")
+            # A session restored in another process shows its transaction as a QR code too.
+            sent = sessionkit(["transact", "--transfer", "bob", "0.0001 SYS"], env)
+            sent.expect(r"(esr:[A-Za-z0-9_\-]+)")
+            portal.call(anchor.scan, sent.match.group(1))
+            sent.expect(r"Transaction [0-9a-f]{64} broadcast by alice@active")
+            assert finished(sent) == 0
+            assert anyio.run(balance, devnet, "bob") != before

@@ -21,6 +21,7 @@ __all__ = [
     "CommandGroup",
     "Failure",
     "Output",
+    "SHOWN_BY_UI",
     "examples",
     "output",
 ]
@@ -39,6 +40,15 @@ Exit codes:
   {EXIT_CANCELLED:<4} cancelled (Ctrl-C, Escape, or a declined request)"""
 
 
+#: Errors the user interface has shown already (the command does not repeat them).
+SHOWN_BY_UI: list[BaseException] = []
+
+
+def shown_by_ui(error: BaseException | None) -> bool:
+    """Whether the user interface showed ``error`` already."""
+    return any(error is shown for shown in SHOWN_BY_UI)
+
+
 class CommandGroup(click.Group):
     """Turns SessionKit's errors into a message and exit code 1, and cancellations into 130."""
 
@@ -46,7 +56,8 @@ class CommandGroup(click.Group):
         try:
             return super().invoke(ctx)
         except Cancelled as exc:
-            Output().cancelled(None if exc.silent else str(exc))
+            if not shown_by_ui(exc):
+                Output().cancelled(None if exc.silent else str(exc))
             raise click.exceptions.Exit(EXIT_CANCELLED) from None
         except SessionKitError as exc:
             raise Failure(str(exc)) from exc
@@ -61,7 +72,8 @@ class Failure(click.ClickException):
     exit_code = EXIT_FAILURE
 
     def show(self, file: Any = None) -> None:
-        Output().error(self.message)
+        if not shown_by_ui(self.__cause__):
+            Output().error(self.message)
 
 
 class Output:

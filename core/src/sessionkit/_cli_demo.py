@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sessionkit._cli_common import CONTEXT, Output, examples, output
+from sessionkit._cli_kit import installed_wallets, wallet_id
 from sessionkit.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = ["demo_command", "story"]
 
-DEMO_APP = "sessionkit-demo"
+DEMO_APP = "sessionkit"  # an Antelope name, as Anchor requires
 TRANSFER = "1.0000 SYS"
 
 
@@ -66,7 +67,6 @@ def demo_command() -> click.Command:
 
         if simulate and wallet != "anchor":
             raise click.UsageError("--simulate goes with --wallet anchor")
-        wallet_id = {"privatekey": "wallet-plugin-privatekey", "anchor": "wallet-plugin-anchor"}
         if simulate:
             raise ConfigurationError(
                 "--simulate needs the simulated Anchor wallet and relay of "
@@ -86,7 +86,9 @@ def demo_command() -> click.Command:
             ):
                 from sessionkit.storage import FileStorage
 
-                anyio.run(story, out, chain, wallet_id[wallet], FileStorage(directory=home))
+                chosen = wallet_id(wallet, installed_wallets())
+                assert chosen is not None
+                anyio.run(story, out, chain, chosen, FileStorage(directory=home))
             out.step("10. Stop the devnet")
         out.say(("Done: node stopped, nothing left behind.", "green"))
 

@@ -11,15 +11,15 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 import click
 from rich.table import Table
 
-from sessionkit._cli_common import CONTEXT, examples, output
-from sessionkit.errors import ConfigurationError, InvalidValue, SessionNotFound
+from sessionkit._cli_common import CONTEXT, SHOWN_BY_UI, examples, output
+from sessionkit.errors import Cancelled, ConfigurationError, InvalidValue, SessionNotFound
 from sessionkit.hookspecs import hookimpl
 
 if TYPE_CHECKING:
@@ -32,8 +32,12 @@ if TYPE_CHECKING:
 
 __all__ = ["kit_commands"]
 
-DEFAULT_APP = "sessionkit-cli"
-WALLET_ALIASES = {"privatekey": "wallet-plugin-privatekey", "anchor": "wallet-plugin-anchor"}
+DEFAULT_APP = "sessionkit"  # an Antelope name: Anchor scopes its login proof to it
+#: Short names accepted by ``--wallet``, each with the wallet ids it may stand for.
+WALLET_ALIASES = {
+    "privatekey": ("wallet-plugin-privatekey",),
+    "anchor": ("anchor", "wallet-plugin-anchor"),
+}
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 _F = TypeVar("_F", bound=Callable[..., Any])
 _T = TypeVar("_T")
@@ -166,11 +170,21 @@ def make_kit(app: str, chains: list[ChainDefinition]) -> SessionKit:
     from sessionkit.kit import SessionKit
 
     try:
-        return SessionKit(app, chains, ui="console")
+        kit = SessionKit(app, chains, ui="console")
     except ConfigurationError as exc:
         if "no user interface 'console'" not in str(exc):
             raise
         return SessionKit(app, chains)
+    show = kit.ui.on_error
+
+    async def on_error(error: BaseException) -> None:
+        """Show it, and remember it was shown so the command does not say it twice."""
+        await show(error)
+        if not (isinstance(error, Cancelled) and error.silent):  # a silent one is not shown
+            SHOWN_BY_UI.append(error)
+
+    kit.ui.on_error = on_error  # type: ignore[method-assign]
+    return kit
 
 
 def _chain_label(chain_id: str, chains: list[ChainDefinition]) -> str:
@@ -180,10 +194,24 @@ def _chain_label(chain_id: str, chains: list[ChainDefinition]) -> str:
     return chain_id[:12] + "\u2026"
 
 
-def _wallet_id(wallet: str | None) -> str | None:
-    if wallet is None:
+def wallet_id(name: str | None, installed: Iterable[str]) -> str | None:
+    """The installed wallet id ``name`` means (an id, or a short name such as ``anchor``)."""
+    if name is None:
         return None
-    return WALLET_ALIASES.get(wallet, wallet)
+    ids = set(installed)
+    if name in ids:
+        return name
+    for candidate in WALLET_ALIASES.get(name, ()):
+        if candidate in ids:
+            return candidate
+    return name  # not installed: the kit's error lists what is
+
+
+def installed_wallets() -> list[str]:
+    """The ids of the installed wallets (without making any)."""
+    from sessionkit.plugins import PluginHost
+
+    return list(PluginHost(strict=False).registered("wallet"))
 
 
 async def _find_session(kit: SessionKit, name: str | None) -> Session:
@@ -262,7 +290,7 @@ def _login() -> click.Command:
             async with make_kit(app, chains) as kit:
                 result = await kit.login(
                     chain=given,
-                    wallet_plugin=_wallet_id(wallet),
+                    wallet_plugin=wallet_id(wallet, [w.id for w in kit.wallet_plugins]),
                     permission_level=permission,
                     set_as_default=not no_default,
                 )

@@ -198,11 +198,16 @@ class ConsoleUI(UserInterface):
         self._done(self._t("status.transact_done"))
 
     async def on_error(self, error: BaseException) -> None:
-        """A panel with the error; a cancellation as one line; a silent one not at all."""
+        """A panel with the error (one line off a terminal); a cancellation as one line; a
+        silent one not at all."""
         self._last_status = None
         if isinstance(error, Cancelled):
             if not error.silent:
                 self._say(self._t("error.cancelled", reason=str(error)), "yellow")
+            return
+        if not self.console.is_terminal:  # a log: one line that grep finds whole
+            title = self._t("error.title")
+            self.console.print(Text.assemble((f"{title}: ", "bold red"), str(error)))
             return
         self.console.print(
             Panel(
@@ -336,7 +341,8 @@ class ConsoleUI(UserInterface):
         if select:
             key = await _public_key(choice, chain)
             if key is None:
-                self._hint(self._t("login.no_key"))
+                if self.interactive:
+                    self._hint(self._t("login.no_key"))
             else:
                 self.status(self._t("login.looking_up", public_key=str(key)))
                 found = await client.get_accounts_by_authorizers(keys=[key])
