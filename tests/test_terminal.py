@@ -242,3 +242,21 @@ def test_an_anchor_login_read_from_the_screen_through_the_local_relay(
             sent.expect(r"Transaction [0-9a-f]{64} broadcast by alice@active")
             assert finished(sent) == 0
             assert anyio.run(balance, devnet, "bob") != before
+
+
+@pytest.mark.devnet
+def test_ctrl_c_during_the_demo_stops_its_devnet(tmp_path: Path) -> None:
+    demo = sessionkit(["demo"], environment(tmp_path, None), timeout=180)
+    demo.expect(r"Devnet ready at (http://127\.0\.0\.1:\d+)", timeout=180)
+    url = demo.match.group(1)
+    demo.expect("Select an account")
+    demo.send("\x03")
+    demo.expect("Cancelled")
+    assert finished(demo, timeout=60) == CANCELLED
+
+    async def gone() -> None:
+        async with APIClient(url, timeout=2) as client:
+            await client.get_info()
+
+    with pytest.raises(ChainConnectionError):
+        anyio.run(gone)

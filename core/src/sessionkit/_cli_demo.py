@@ -45,7 +45,8 @@ def demo_command() -> click.Command:
         default="privatekey",
         show_default=True,
         help="The wallet to log in with: the private-key wallet (alice's published devnet "
-        "key), or Anchor (a QR code for a phone; needs sessionkit-wallet-anchor).",
+        "key), or Anchor (shows its login QR code for a phone; needs sessionkit-wallet-anchor, "
+        "and a phone that reaches this machine's devnet).",
     )
     @click.option(
         "--simulate",
@@ -69,8 +70,11 @@ def demo_command() -> click.Command:
             raise click.UsageError("--simulate goes with --wallet anchor")
         if simulate:
             raise ConfigurationError(
-                "--simulate needs the simulated Anchor wallet and relay of "
-                "sessionkit-wallet-anchor, which this installation does not provide yet"
+                "--simulate is not available yet: the simulated Anchor and its local relay "
+                "live in sessionkit-wallet-anchor's testing module, which the core command may "
+                "not import; run the Anchor flow offline with the test "
+                "tests/test_terminal.py::test_an_anchor_login_read_from_the_screen_through_the_"
+                "local_relay"
             )
         out = output()
         out.step("1. Start a local Antelope devnet (a real Leap node)")
