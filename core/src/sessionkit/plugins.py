@@ -40,6 +40,7 @@ __all__ = [
     "PluginInfo",
     "Registration",
     "make_plugin_manager",
+    "plugin_name",
 ]
 
 logger = logging.getLogger("sessionkit.plugins")

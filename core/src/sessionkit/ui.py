@@ -39,6 +39,10 @@ __all__ = [
     "Translator",
     "UserInterface",
     "UserInterfaceLoginResponse",
+    # helpers for plugins that drive a user interface
+    "is_silent",
+    "report_cancelled",
+    "report_error",
 ]
 
 PromptElementType = Literal[

@@ -15,7 +15,20 @@ from typing import TYPE_CHECKING
 from sessionkit._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from sessionkit.antelope._abi import ABI, decode, encode
+    from sessionkit.antelope._abi import (
+        ABI,
+        AbiAction,
+        AbiActionResult,
+        AbiClause,
+        AbiErrorMessage,
+        AbiExtension,
+        AbiField,
+        AbiStruct,
+        AbiTable,
+        AbiType,
+        AbiVariant,
+        ResolvedType,
+    )
     from sessionkit.antelope._asset import Asset, ExtendedAsset, Symbol, SymbolCode
     from sessionkit.antelope._bytes import Bytes, Float128
     from sessionkit.antelope._checksum import Checksum160, Checksum256, Checksum512
@@ -30,6 +43,7 @@ if TYPE_CHECKING:
         PackedTransaction,
         SignedTransaction,
         Transaction,
+        TransactionExtension,
     )
 
 _EXPORTS: dict[str, str] = {
@@ -52,13 +66,23 @@ _EXPORTS: dict[str, str] = {
     "PublicKey": "_keys",
     "Signature": "_keys",
     "ABI": "_abi",
-    "encode": "_abi",
-    "decode": "_abi",
+    "AbiType": "_abi",
+    "AbiStruct": "_abi",
+    "AbiField": "_abi",
+    "AbiAction": "_abi",
+    "AbiTable": "_abi",
+    "AbiVariant": "_abi",
+    "AbiActionResult": "_abi",
+    "AbiClause": "_abi",
+    "AbiErrorMessage": "_abi",
+    "AbiExtension": "_abi",
+    "ResolvedType": "_abi",
     "Action": "_transaction",
     "Transaction": "_transaction",
     "SignedTransaction": "_transaction",
     "PackedTransaction": "_transaction",
     "CompressionType": "_transaction",
+    "TransactionExtension": "_transaction",
     "enc_hook": "_json",
     "dec_hook": "_json",
 }
@@ -82,14 +106,25 @@ __all__ = [
     "PrivateKey",
     "PublicKey",
     "Signature",
+    # the ABI codec and the definition structs of an ABI
     "ABI",
-    "encode",
-    "decode",
+    "AbiType",
+    "AbiStruct",
+    "AbiField",
+    "AbiAction",
+    "AbiTable",
+    "AbiVariant",
+    "AbiActionResult",
+    "AbiClause",
+    "AbiErrorMessage",
+    "AbiExtension",
+    "ResolvedType",
     "Action",
     "Transaction",
     "SignedTransaction",
     "PackedTransaction",
     "CompressionType",
+    "TransactionExtension",
     # the JSON codec (msgspec hooks)
     "enc_hook",
     "dec_hook",

@@ -35,10 +35,14 @@ if TYPE_CHECKING:
         stop_detached,
     )
     from sessionkit.devnet._devnet import Devnet
+    from sessionkit.devnet._node import LaunchRecord, NodePorts, NodeProcess
     from sessionkit.devnet._venv import NodeEnvironment, ensure_environment
 
 _EXPORTS: dict[str, str] = {
     "Devnet": "_devnet",
+    "NodeProcess": "_node",
+    "LaunchRecord": "_node",
+    "NodePorts": "_node",
     "DevnetAccount": "_accounts",
     "PUBLISHED_KEYS_WARNING": "_accounts",
     "TEST_BALANCE": "_bootstrap",
@@ -57,6 +61,9 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = [
     "Devnet",
+    "NodeProcess",
+    "LaunchRecord",
+    "NodePorts",
     "DevnetAccount",
     "DevnetError",
     "DevnetUnavailable",

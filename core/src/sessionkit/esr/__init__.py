@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from sessionkit._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from sessionkit.esr._abi_defs import esr_abi
     from sessionkit.esr._callback import CallbackPayload, ResolvedCallback, extract_signatures
     from sessionkit.esr._chains import (
         CHAIN_ALIASES,
@@ -48,7 +47,6 @@ _EXPORTS: dict[str, str] = {
     "PLACEHOLDER_ACTOR": "_placeholders",
     "PLACEHOLDER_PERMISSION": "_placeholders",
     "DEFAULT_MAX_PAYLOAD_SIZE": "_uri",
-    "esr_abi": "_abi_defs",
     "SealedMessage": "sealed",
     "seal": "sealed",
     "unseal": "sealed",
@@ -64,7 +62,6 @@ __all__ = [
     "DEFAULT_MAX_PAYLOAD_SIZE",
     "PLACEHOLDER_ACTOR",
     "PLACEHOLDER_PERMISSION",
-    "esr_abi",
     # resolving and callbacks
     "ResolvedSigningRequest",
     "ResolveOptions",

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 from sessionkit.antelope import Signature
 from sessionkit.errors import InvalidSigningRequest
+from sessionkit.esr._abi_defs import esr_abi
 from sessionkit.esr._callback import CallbackPayload, ResolvedCallback, fill_template
 from sessionkit.esr._create import RequestFactory
 from sessionkit.esr._edit import RequestEditor
@@ -46,6 +47,15 @@ class SigningRequest(RequestFactory, RequestEditor):
     """
 
     __slots__ = ()
+
+    @staticmethod
+    def protocol_abi(version: int = 3) -> ABI:
+        """The ABI of the ESR protocol's own types (``signing_request``, ``identity``,
+        ``link_create``...) for protocol ``version`` 2 or 3, e.g. to encode an Anchor link's
+        ``info`` entry."""
+        if version not in (2, 3):
+            raise InvalidSigningRequest(f"ESR protocol versions are 2 and 3, not {version!r}")
+        return esr_abi(version)
 
     def clone(self) -> SigningRequest:
         """An independent copy."""

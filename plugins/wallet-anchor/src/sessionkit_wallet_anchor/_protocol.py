@@ -24,7 +24,7 @@ from sessionkit.errors import (
     WalletRejected,
     WalletResponseError,
 )
-from sessionkit.esr import IdentityProof, SigningRequest, esr_abi
+from sessionkit.esr import IdentityProof, SigningRequest
 
 __all__ = [
     "LinkChannel",
@@ -119,7 +119,7 @@ def identity_request(
         ) from None
     if not chain_ids:
         raise ConfigurationError("an Anchor login needs at least one chain")
-    link = esr_abi(3).encode(
+    link = SigningRequest.protocol_abi(3).encode(
         "link_create",
         {"session_name": str(scope), "request_key": str(request_key), "user_agent": user_agent},
     )
