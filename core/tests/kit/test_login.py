@@ -521,3 +521,27 @@ async def test_login_transact_plugins_become_the_sessions(
     assert result.session.transact_plugins == (plugin,)
     assert result.session.transact_plugins_options == {"speed": "fast"}
     assert plain.session.transact_plugins == ()
+
+
+class OwnChoiceWallet(KeyWallet):
+    """Logs in with the account the person picked in the wallet, not the one asked for."""
+
+    id = "own-choice"
+
+    async def login(self, context: LoginContext) -> WalletLoginResponse:
+        await super().login(context)
+        return WalletLoginResponse(
+            chain=context.chains[0].id, permission_level=PermissionLevel("bob", "active")
+        )
+
+
+async def test_the_wallets_account_is_the_sessions(
+    devnet: Devnet, devnet_chain: ChainDefinition
+) -> None:
+    # As in WharfKit, the wallet's answer decides the account (the person may pick another).
+    wallet = OwnChoiceWallet(devnet.accounts["bob"].private_key)
+    async with make_kit([devnet_chain], [wallet]) as kit:
+        result = await kit.login(permission_level="alice@active")
+        assert str(result.permission_level) == "bob@active"
+        assert str(result.context.permission_level) == "alice@active"
+        assert [s["actor"] for s in await kit.get_sessions()] == ["bob"]
