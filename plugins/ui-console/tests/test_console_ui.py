@@ -386,3 +386,43 @@ def test_a_countdown_shows_hours_and_days_and_expiry() -> None:
     assert re.fullmatch(r"Left 2:0\d:\d\d", shown(dt.timedelta(hours=2, seconds=30)))
     assert re.fullmatch(r"Left 3d 0:\d\d:\d\d", shown(dt.timedelta(days=3, seconds=30)))
     assert shown(dt.timedelta(seconds=-1)) == "Left expired"
+
+
+@pytest.mark.devnet
+async def test_an_account_typed_in_is_checked_on_the_chain(
+    terminal: PseudoTerminal, devnet: Any
+) -> None:
+    """A wallet that asks for an account name: typos are refused, ``q`` is a letter."""
+    ui = in_terminal(terminal)
+    chain = ChainDefinition(devnet.chain_id, devnet.url, name="Devnet")
+    wallet = KeyWallet(PrivateKey.generate())
+    config = WalletPluginConfig(requires_chain_select=False, requires_permission_entry=True)
+    async with httpx.AsyncClient() as http:
+        from sessionkit.chain import APIClient
+
+        login = LoginContext(
+            app_name="console-tests",
+            chains=(chain,),
+            chain=chain,
+            ui=ui,
+            http_client=http,
+            wallet_plugins=(
+                WalletChoice(index=0, id="entry", config=config, metadata=wallet.metadata),
+            ),
+            wallet_plugin_index=0,
+            ui_requirements=UIRequirements(
+                requires_wallet_select=False,
+                requires_chain_select=False,
+                requires_permission_select=False,
+                requires_permission_entry=True,
+            ),
+            clients=lambda c: APIClient(c.urls, http_client=http),
+        )
+        steps = [
+            (r"Enter an account name", "quxqux\r"),
+            (r"Unable to find account quxqux", "erin\r"),
+            (r"Select an account", "\r"),
+        ]
+        answer = await with_keys(terminal, steps, lambda: ui.login(login))
+    assert str(answer.permission_level) == "erin@active"
+    assert "erin@transfer" in terminal.screen()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import unicodedata
 from typing import TYPE_CHECKING
 
 import anyio
@@ -44,9 +45,9 @@ class InputClosed(Exception):
 class KeyReader:
     """Keys from the file descriptor ``fd``: ``await reader.key()`` returns one key's name.
 
-    Names: a printable character as itself, ``"enter"``, ``"escape"``, ``"ctrl-c"``,
-    ``"ctrl-d"``, ``"backspace"``, ``"tab"``, ``"up"``, ``"down"``, ``"left"``, ``"right"``,
-    ``"home"``, ``"end"``, ``"delete"``; anything else as ``"unknown"``.
+    Names: a character that is not a control character as itself, ``"enter"``, ``"escape"``,
+    ``"ctrl-c"``, ``"ctrl-d"``, ``"backspace"``, ``"tab"``, ``"up"``, ``"down"``, ``"left"``,
+    ``"right"``, ``"home"``, ``"end"``, ``"delete"``; anything else as ``"unknown"``.
     """
 
     def __init__(self, fd: int) -> None:
@@ -119,7 +120,7 @@ class KeyReader:
             return named[first]
         if first == "\t":
             return "tab"
-        if first.isprintable():
+        if unicodedata.category(first)[0] != "C":  # not a control: typed text (even U+00A0)
             return first
         return "unknown"
 

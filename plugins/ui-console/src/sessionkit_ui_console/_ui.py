@@ -480,7 +480,7 @@ class ConsoleUI(UserInterface):
         typed = ""
         with reader.raw():
             while True:
-                key = await self._key(reader)
+                key = await self._key(reader, typing=True)
                 if key == "enter":
                     self._echo("\n")
                     if not typed:
@@ -490,17 +490,20 @@ class ConsoleUI(UserInterface):
                     if typed:
                         typed = typed[:-1]
                         self._echo("\b \b")
-                elif len(key) == 1 and key.isprintable():
+                elif len(key) == 1:
                     typed += key
                     self._echo(key)
 
-    async def _key(self, reader: KeyReader) -> str:
-        """The next key; the cancel keys raise a silent `Cancelled`, a closed input too."""
+    async def _key(self, reader: KeyReader, *, typing: bool = False) -> str:
+        """The next key; the cancel keys raise a silent `Cancelled`, a closed input too.
+
+        While ``typing`` text, ``q`` is a letter: only Escape, Ctrl-C and Ctrl-D cancel.
+        """
         try:
             key = await reader.key()
         except InputClosed:
             raise Cancelled("the console's input was closed", silent=True) from None
-        if key in _CANCEL_KEYS:
+        if key in _CANCEL_KEYS and not (typing and key == "q"):
             self._echo("\n")
             raise Cancelled(self._t("cancelled"), silent=True)
         return key
