@@ -426,3 +426,28 @@ async def test_an_account_typed_in_is_checked_on_the_chain(
         answer = await with_keys(terminal, steps, lambda: ui.login(login))
     assert str(answer.permission_level) == "erin@active"
     assert "erin@transfer" in terminal.screen()
+
+
+async def test_escape_ends_the_kits_login_with_cancelled_and_leaves_nothing(
+    terminal: PseudoTerminal,
+) -> None:
+    from sessionkit import MemoryStorage, SessionKit
+    from sessionkit.testing.contracts._base import running_tasks
+
+    ui = in_terminal(terminal)
+    before = running_tasks()
+    wallet = KeyWallet(PrivateKey.generate(), permission_level="alice@active")
+    async with SessionKit(
+        "console-tests",
+        list(chains(2)),
+        ui=ui,
+        wallet_plugins=[wallet],
+        storage=MemoryStorage(),
+        discover=False,
+    ) as kit:
+        with pytest.raises(Cancelled) as caught:
+            await with_keys(terminal, [(r"Select a blockchain", "\x1b")], kit.login)
+        assert caught.value.silent
+        assert await kit.get_sessions() == []
+    await anyio.sleep(0.1)
+    assert running_tasks() <= before
