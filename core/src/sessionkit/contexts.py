@@ -71,6 +71,16 @@ class LoginContext(msgspec.Struct, frozen=True, kw_only=True):
     storage: SessionStorage | None = None
     clients: Callable[[ChainDefinition], APIClient] | None = None
 
+    def __repr__(self) -> str:
+        # Only what was chosen: ``arbitrary`` may hold what the app gives its wallets.
+        wallet = None if self.wallet_plugin is None else self.wallet_plugin.id
+        chain = None if self.chain is None else str(self.chain.id)
+        return (
+            f"LoginContext(app_name={self.app_name!r}, chain={chain!r}, "
+            f"permission_level={str(self.permission_level) if self.permission_level else None!r}"
+            f", wallet_plugin={wallet!r})"
+        )
+
     def get_client(self, chain: ChainDefinition | None = None) -> APIClient:
         """A chain client for ``chain`` (default: the chosen chain), shared with the kit."""
         target = chain if chain is not None else self.chain
@@ -112,6 +122,14 @@ class TransactContext(msgspec.Struct, frozen=True, kw_only=True):
     storage: SessionStorage | None = None
     transact_plugins_options: dict[str, Any] = msgspec.field(default_factory=dict)
     _memo: dict[str, Any] = msgspec.field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        # No plugin options: they may hold a co-signing service's API key.
+        return (
+            f"TransactContext(app_name={self.app_name!r}, chain={str(self.chain.id)!r}, "
+            f"permission_level={str(self.permission_level)!r}, "
+            f"allow_modify={self.allow_modify!r})"
+        )
 
     @property
     def account_name(self) -> Name:

@@ -238,6 +238,9 @@ async def test_login_hooks_run_around_the_wallet(
     assert str(context.permission_level) == "alice@active"
     assert isinstance(context.wallet_plugin, CountingWallet)
     assert context.arbitrary == {"hint": 7}
+    assert "hint" not in repr(context)
+    assert "alice@active" in repr(context)
+    assert "hint" not in repr(result)
     assert CountingWallet.logins[0].arbitrary == {"hint": 7}
     session, sessions_then = plugin.seen[1][1]
     assert session is result.session

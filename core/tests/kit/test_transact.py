@@ -366,7 +366,7 @@ async def test_hooks_run_in_order_with_what_they_need(
         devnet,
         devnet_chain,
         transact_plugins=[recorder],
-        transact_plugins_options={"fee": "none"},
+        transact_plugins_options={"fee": "none", "api_key": "s3cret-key"},
     )
     async with kit:
         result = await session.transact(action=transfer("alice", "bob", "0.0001 SYS"))
@@ -374,7 +374,10 @@ async def test_hooks_run_in_order_with_what_they_need(
     request, context = recorder.seen[0][1]
     assert isinstance(request, SigningRequest)
     assert str(context.permission_level) == "alice@active"
-    assert context.transact_plugins_options == {"fee": "none"}
+    assert context.transact_plugins_options == {"fee": "none", "api_key": "s3cret-key"}
+    # A context in a log line shows where and who, never the plugins' settings.
+    assert "s3cret" not in repr(context)
+    assert "alice@active" in repr(context)
     assert context.chain.id == devnet.chain_id
     signed = recorder.seen[1][1]
     assert signed.response is None
