@@ -174,7 +174,7 @@ async def test_resolved_action_request_signed_by_our_code_broadcasts(
     assert callback is not None
     assert callback.payload["bn"] == str(result.processed.block_num)
     assert extract_signatures(callback.payload) == [signature]
-    rebuilt = await ResolvedSigningRequest.from_payload_async(callback.payload, cache)
+    rebuilt = await ResolvedSigningRequest.afrom_payload(callback.payload, cache)
     assert rebuilt.transaction == resolved.transaction
 
 

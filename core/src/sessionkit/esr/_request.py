@@ -175,7 +175,7 @@ class ResolvedSigningRequest:
         return cls(request, *resolve_payload(request, payload, abis))
 
     @classmethod
-    async def from_payload_async(
+    async def afrom_payload(
         cls,
         payload: Mapping[str, Any],
         provider: ABIProvider,

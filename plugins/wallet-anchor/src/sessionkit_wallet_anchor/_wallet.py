@@ -516,7 +516,7 @@ async def _signed(
         )
     try:
         signer = PermissionLevel(str(payload["sa"]), str(payload["sp"]))
-        rebuilt = await ResolvedSigningRequest.from_payload_async(payload, context.abi_cache)
+        rebuilt = await ResolvedSigningRequest.afrom_payload(payload, context.abi_cache)
     except SessionKitError as exc:
         raise WalletResponseError(f"{text('error.invalid_response')} {exc}") from None
     if signer != context.permission_level:
