@@ -17,8 +17,7 @@ if TYPE_CHECKING:
 
     import httpx
 
-    from sessionkit.antelope import Action, PermissionLevel, PublicKey, Transaction
-    from sessionkit.antelope._name import Name
+    from sessionkit.antelope import Action, Name, PermissionLevel, PublicKey, Transaction
     from sessionkit.chain import ABICache, APIClient, ChainDefinition, GetInfoResponse
     from sessionkit.esr import ResolvedSigningRequest, SigningRequest
     from sessionkit.session import Session
