@@ -1,5 +1,8 @@
 """The core package imports cheaply and exposes its documented surface."""
 
+import inspect
+import typing
+
 import pytest
 import sessionkit
 from fresh_interpreter import modules_loaded_by
@@ -39,3 +42,63 @@ def test_lazy_exports_load_once_and_list_the_public_names() -> None:
     assert vars(antelope)["Name"] is name
     with pytest.raises(AttributeError, match="NotAName"):
         antelope.NotAName  # noqa: B018
+
+
+# -- exported members (as httpx's test_exported_members) -----------------------------------
+
+PACKAGES = ["sessionkit", "sessionkit.antelope", "sessionkit.chain", "sessionkit.esr"]
+PACKAGES += ["sessionkit.devnet", "sessionkit.errors"]
+
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_exported_members(name: str) -> None:
+    """Every name in ``__all__`` exists, is public, is defined inside sessionkit, and is listed
+    once; ``dir()`` shows the public names only (no ``Any`` or ``annotations``)."""
+    import importlib
+
+    package = importlib.import_module(name)
+    exported = package.__all__
+    assert len(exported) == len(set(exported)), "a name is listed twice"
+    for member in exported:
+        assert not member.startswith("_") or member == "__version__", member
+        value = getattr(package, member)
+        if typing.get_origin(value) is None and (
+            inspect.isclass(value) or inspect.isfunction(value)
+        ):
+            module = value.__module__
+            assert module.split(".")[0] == "sessionkit", f"{name}.{member} comes from {module}"
+    if name == "sessionkit.errors":  # a plain module: its imports show in dir()
+        return
+    public_dir = [n for n in dir(package) if not n.startswith("_")]
+    assert "Any" not in public_dir
+    assert "annotations" not in public_dir
+    assert set(public_dir) <= set(exported) | {"errors"}, set(public_dir) - set(exported)
+
+
+@pytest.mark.parametrize(
+    ("name", "dropped"),
+    [
+        ("sessionkit.chain", ["expiration", "ref_block_num", "ref_block_prefix"]),
+        ("sessionkit.chain", ["BROADCAST_PATHS", "encode", "decode"]),
+        ("sessionkit.esr", ["esr_abi", "encode_payload", "decode_payload"]),
+    ],
+)
+def test_generic_and_internal_names_stay_off_the_top_levels(name: str, dropped: list[str]) -> None:
+    import importlib
+
+    package = importlib.import_module(name)
+    for member in dropped:
+        assert member not in package.__all__
+        with pytest.raises(AttributeError):
+            getattr(package, member)
+
+
+def test_the_public_types_of_issue_7_are_exported() -> None:
+    import sessionkit.chain as chain
+    import sessionkit.devnet as devnet
+
+    assert chain.DEFAULT_MAX_RESPONSE_SIZE == 16 * 1024 * 1024
+    assert {"start_detached", "detached_status", "stop_detached"} <= set(devnet.__all__)
+    assert {"AccountNotFound", "ResponseTooLarge"} <= set(errors.__all__)
+    assert issubclass(errors.AccountNotFound, errors.ChainAPIError)
+    assert issubclass(errors.ResponseTooLarge, errors.MalformedResponseError)
