@@ -1,7 +1,11 @@
 """Imports run one way (design.md): antelope <- chain <- esr <- kit <- cli, testing, devnet.
 
-Plugins import only the public sessionkit API, never a private module, and never each other;
-the core never imports a plugin.
+The foundation packages (antelope, chain, esr) and devnet import only the layers below them
+and the layer-free base modules. The kit modules (the top-level modules of sessionkit) import
+the foundation's public API, never devnet, testing or the command. The command and
+sessionkit.testing use only public modules of the packages they build on. Plugins import only
+the public sessionkit API, never a private module, and never each other; the core never
+imports a plugin.
 """
 
 from __future__ import annotations
@@ -16,13 +20,20 @@ CORE = ROOT / "core" / "src" / "sessionkit"
 PLUGINS = sorted((ROOT / "plugins").glob("*/src/*"))
 
 # What each layer may import from inside sessionkit, besides itself and the layer-free base
-# modules every layer shares.
-BASE = {"errors", "_lazy"}
+# modules every layer shares (they import no sessionkit module but each other).
+BASE = {"errors", "_lazy", "_redact"}
 ALLOWED: dict[str, set[str]] = {
     "antelope": set(),
     "chain": {"antelope"},
     "esr": {"antelope", "chain"},
+    "devnet": {"antelope", "chain"},
 }
+PACKAGES = {"antelope", "chain", "esr", "devnet", "testing"}
+# The command: cli.py and its private helpers _cli_*.py.
+
+
+def is_command(path: Path) -> bool:
+    return path.name == "cli.py" or path.name.startswith("_cli")
 
 
 def package_of(path: Path) -> list[str]:
@@ -73,6 +84,57 @@ def test_lower_layers_never_import_upper_ones(layer: str) -> None:
     assert offenders == []
 
 
+def test_base_modules_import_no_layer() -> None:
+    offenders = [
+        f"{name} imports {module}"
+        for name in sorted(BASE)
+        for module in imported_modules(CORE / f"{name}.py")
+        if (target := sessionkit_layer(module)) is not None and target not in BASE
+    ]
+    assert offenders == []
+
+
+def private_module_of_another_package(module: str, own: str | None) -> bool:
+    """True for ``sessionkit.<package>._x`` (any private part) of a package other than ``own``."""
+    parts = module.split(".")
+    if parts[0] != "sessionkit" or len(parts) < 3 or parts[1] not in PACKAGES:
+        return False
+    return parts[1] != own and any(part.startswith("_") for part in parts[2:])
+
+
+def kit_modules() -> list[Path]:
+    return [path for path in sorted(CORE.glob("*.py")) if not is_command(path)]
+
+
+def test_kit_modules_build_on_the_public_foundation_only() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in kit_modules()
+        for module in imported_modules(path)
+        if private_module_of_another_package(module, None)
+        or sessionkit_layer(module) in {"devnet", "testing", "cli"}
+        or (sessionkit_layer(module) or "").startswith("_cli")
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("part", ["command", "testing", "devnet"])
+def test_command_testing_and_devnet_use_public_modules_only(part: str) -> None:
+    """``sessionkit devnet`` uses the public detached API of devnet, not its private modules."""
+    if part == "command":
+        files, own = [path for path in sorted(CORE.glob("*.py")) if is_command(path)], None
+    else:
+        files, own = sorted((CORE / part).rglob("*.py")), part
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in files
+        for module in imported_modules(path)
+        if private_module_of_another_package(module, own)
+    ]
+    assert files
+    assert offenders == []
+
+
 def test_core_never_imports_a_plugin() -> None:
     plugin_modules = {path.name for path in PLUGINS}
     offenders = [
@@ -92,6 +154,9 @@ def test_plugins_use_only_public_api(plugin: Path) -> None:
         for path in sorted(plugin.rglob("*.py"))
         for module in imported_modules(path)
         if module.split(".")[0] in others
-        or (module.startswith("sessionkit") and any(p.startswith("_") for p in module.split(".")))
+        or (
+            module.split(".")[0] == "sessionkit"
+            and any(p.startswith("_") for p in module.split("."))
+        )
     ]
     assert offenders == []
