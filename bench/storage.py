@@ -69,7 +69,11 @@ async def measure(storage: SessionStorage) -> dict[str, float]:
     async with SessionKit(
         "bench", [CHAIN], wallet_plugins=[KeyWallet(KEY)], storage=storage, discover=False
     ) as kit:
-        sessions = [await kit.restore(serialized(n), set_as_default=False) for n in range(1000)]
+        sessions = []
+        for n in range(PERSISTS):
+            session = await kit.restore(serialized(n), set_as_default=False)
+            assert session is not None
+            sessions.append(session)
         for _ in range(ROUNDS):
             await storage.remove("session")
             await storage.remove("sessions")
