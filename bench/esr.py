@@ -15,7 +15,7 @@ import json
 
 from _timing import ops_per_second
 from _token_abi import TOKEN_ABI
-from sessionkit.esr import SigningRequest
+from sessionkit.esr import ChainName, SigningRequest
 
 ABIS = {"eosio.token": TOKEN_ABI}
 ACTION = {
@@ -34,7 +34,9 @@ TAPOS = {"expiration": "2024-05-01T12:00:00", "ref_block_num": 4321, "ref_block_
 
 
 def create_encode() -> str:
-    request = SigningRequest.create(action=ACTION, callback=CALLBACK, abis=ABIS)
+    request = SigningRequest.create(
+        action=ACTION, callback=CALLBACK, abis=ABIS, chain_id=ChainName.EOS
+    )
     return request.encode()
 
 
@@ -63,7 +65,7 @@ def main() -> None:
             ("decode_resolve_digest", decode_resolve_digest),
         )
     }
-    print(json.dumps(figures))
+    print(json.dumps({**figures, "units": "requests per second"}))
 
 
 if __name__ == "__main__":
