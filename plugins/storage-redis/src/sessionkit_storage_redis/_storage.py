@@ -60,6 +60,9 @@ return 1
 """
 _CAS_SHA = hashlib.sha1(_CAS.encode()).hexdigest()  # noqa: S324 - Redis names scripts by SHA-1
 
+#: What anyio raises when a connection's stream breaks under coredis (besides OSError).
+_STREAM_ERRORS = (anyio.BrokenResourceError, anyio.ClosedResourceError, anyio.EndOfStream)
+
 _NAME_PART = re.compile(r"[^{}\s]{1,200}")
 _PREFIX = re.compile(r"[^{}\s]{0,200}")
 
@@ -402,9 +405,9 @@ class RedisStorage(SessionStorage):
                 f"Redis at {where} refused the credentials or the command ({exc}): check "
                 "username=/password= (or the URL's user:password@) and the ACL rules"
             ) from exc
-        except (RedisError, OSError) as exc:
+        except (RedisError, OSError, *_STREAM_ERRORS) as exc:
             raise StorageError(
-                f"could not {action} Redis at {where}: {exc or type(exc).__name__}; a write may "
+                f"could not {action} Redis at {where}: {str(exc) or type(exc).__name__}; a write may "
                 "or may not have happened (each key holds its old or its new value, never a mix)"
             ) from exc
         except BaseExceptionGroup as group:
@@ -412,7 +415,7 @@ class RedisStorage(SessionStorage):
             if first is None:
                 raise
             raise StorageError(
-                f"could not {action} Redis at {where}: {first or type(first).__name__}; a write "
+                f"could not {action} Redis at {where}: {str(first) or type(first).__name__}; a write "
                 "may or may not have happened (each key holds its old or its new value, never a "
                 "mix)"
             ) from group
@@ -496,7 +499,7 @@ def _first_redis_error(group: BaseExceptionGroup[BaseException]) -> BaseExceptio
     from coredis.exceptions import RedisError
 
     for inner in group.exceptions:
-        if isinstance(inner, RedisError | OSError | TimeoutError):
+        if isinstance(inner, (RedisError, OSError, TimeoutError, *_STREAM_ERRORS)):
             return inner
         if isinstance(inner, BaseExceptionGroup):
             found = _first_redis_error(inner)
