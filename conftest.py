@@ -40,7 +40,7 @@ def doc_environment(
     text = document.read_text(encoding="utf-8")
     if "DEVNET_URL" in text or "(devnet" in text:
         devnet = request.getfixturevalue("devnet")
-        request.node.example.namespace["devnet"] = devnet
+        request.node.example.namespace.setdefault("devnet", devnet)
         monkeypatch.setenv("DEVNET_URL", devnet.url)
         monkeypatch.setenv("DEVNET_CHAIN_ID", str(devnet.chain_id))
         monkeypatch.setenv(
