@@ -406,19 +406,12 @@ class RedisStorage(SessionStorage):
                 "username=/password= (or the URL's user:password@) and the ACL rules"
             ) from exc
         except (RedisError, OSError, *_STREAM_ERRORS) as exc:
-            raise StorageError(
-                f"could not {action} Redis at {where}: {str(exc) or type(exc).__name__}; a write may "
-                "or may not have happened (each key holds its old or its new value, never a mix)"
-            ) from exc
+            raise StorageError(_lost(action, where, exc)) from exc
         except BaseExceptionGroup as group:
             first = _first_redis_error(group)
             if first is None:
                 raise
-            raise StorageError(
-                f"could not {action} Redis at {where}: {str(first) or type(first).__name__}; a write "
-                "may or may not have happened (each key holds its old or its new value, never a "
-                "mix)"
-            ) from group
+            raise StorageError(_lost(action, where, first)) from group
 
 
 def _event_loop() -> object:
@@ -493,6 +486,13 @@ async def _run_script(client: Client[Any], keys: list[str], args: list[str]) -> 
     except NoScriptError:
         result = await client.eval(_CAS, keys, args)
     return bool(result == 1)
+
+
+def _lost(action: str, where: str, error: BaseException) -> str:
+    return (
+        f"could not {action} Redis at {where}: {str(error) or type(error).__name__}; a write "
+        "may or may not have happened (each key holds its old or its new value, never a mix)"
+    )
 
 
 def _first_redis_error(group: BaseExceptionGroup[BaseException]) -> BaseException | None:
