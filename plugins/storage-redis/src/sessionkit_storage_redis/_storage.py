@@ -215,8 +215,7 @@ class RedisStorage(SessionStorage):
         name = self.redis_key(key)
         with self._translated("read from"):
             async with self._client() as client:
-                with anyio.fail_after(self.timeout):
-                    raw = await client.get(name)
+                (raw,) = await self._fetch(client, [name])
         return self._decode(key, raw)
 
     async def write(self, key: str, value: str) -> None:
@@ -252,8 +251,7 @@ class RedisStorage(SessionStorage):
             stack.enter_context(self._translated("update"))
             client = await stack.enter_async_context(self._client())
             for attempt in range(self.max_attempts):
-                with anyio.fail_after(self.timeout):
-                    raw = [_text(value) for value in await client.mget(names)]
+                raw = [_text(value) for value in await self._fetch(client, names)]
                 current = {
                     key: self._decode(key, value) for key, value in zip(keys, raw, strict=True)
                 }
@@ -338,6 +336,22 @@ class RedisStorage(SessionStorage):
                 failure = exc
         if failure is not None:
             raise failure
+
+    async def _fetch(self, client: Client[Any], names: list[str]) -> list[object]:
+        """The values of ``names``; a read on a pooled connection that broke (a restarted
+        server) is tried once more on a new one, since reading twice changes nothing."""
+        from coredis.exceptions import ConnectionError as RedisConnectionError
+
+        for attempt in (1, 2):
+            try:
+                with anyio.fail_after(self.timeout):
+                    if len(names) == 1:
+                        return [await client.get(names[0])]
+                    return list(await client.mget(names))
+            except (RedisConnectionError, *_STREAM_ERRORS):
+                if attempt == 2 or client is not self._entered:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     @contextlib.asynccontextmanager
     async def _turns(self) -> AsyncIterator[None]:
