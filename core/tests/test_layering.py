@@ -160,3 +160,67 @@ def test_plugins_use_only_public_api(plugin: Path) -> None:
         )
     ]
     assert offenders == []
+
+
+def runtime_imports(path: Path) -> set[str]:
+    """The modules a file imports when it runs, at import time or inside functions (imports
+    under ``if TYPE_CHECKING:`` do not count), relative ones resolved."""
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                for other in child.orelse:
+                    visit(other)
+                continue
+            if isinstance(child, ast.Import):
+                found.update(alias.name for alias in child.names)
+            elif isinstance(child, ast.ImportFrom):
+                package = package_of(path)
+                if child.level == 0:
+                    base = child.module or ""
+                else:
+                    parts = package[: len(package) - child.level + 1]
+                    base = ".".join([*parts, *([child.module] if child.module else [])])
+                found.add(base)
+                found.update(f"{base}.{alias.name}" for alias in child.names)
+            visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
+    return found
+
+
+def module_name(path: Path) -> str:
+    parts = package_of(path)
+    return ".".join(parts if path.stem == "__init__" else [*parts, path.stem])
+
+
+# antelope is not listed: the ABI of ABIs (_abi/_abidef) builds an ABI, and ABI.from_bytes
+# reads through it, a deferred import inside the codec that no caller sees.
+@pytest.mark.parametrize("layer", ["chain", "esr", "devnet"])
+def test_no_import_cycles_inside_a_package(layer: str) -> None:
+    """Issue 7 broke the esr cycles (_request <-> _resolve, _identity <-> _resolve); a module's
+    imports, deferred ones included, never lead back to it. The package's __init__, which
+    only names what its modules export, is left out."""
+    files = [p for p in sorted((CORE / layer).rglob("*.py")) if p.stem != "__init__"]
+    names = {module_name(path): path for path in files}
+    graph = {
+        name: {module for module in runtime_imports(path) if module in names and module != name}
+        for name, path in names.items()
+    }
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def walk(name: str, trail: list[str]) -> None:
+        state[name] = 1
+        for target in sorted(graph[name]):
+            if state.get(target) == 1:
+                cycles.append([*trail[trail.index(target) :], target])
+            elif target not in state:
+                walk(target, [*trail, target])
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            walk(name, [name])
+    assert cycles == []
