@@ -7,7 +7,7 @@ import struct
 from typing import Any
 
 import pytest
-from conformance_vectors import load
+import unit_abis
 from sessionkit.antelope._abi import ABI, AbiAction, AbiStruct, decode, encode
 from sessionkit.antelope._abi._abidef import abi_def_abi
 from sessionkit.antelope._asset import Asset
@@ -17,7 +17,11 @@ from sessionkit.antelope._name import Name
 from sessionkit.antelope._permission import PermissionLevel
 from sessionkit.errors import ABIError, DecodeError, EncodeError, InvalidName
 
-ABIS = load("abi.json")["abis"]
+ABIS = {
+    "eosio.token": unit_abis.TOKEN,
+    "eosio": unit_abis.SYSTEM,
+    "conformance.a": unit_abis.CUSTOM,
+}
 TOKEN = ABI.from_json(ABIS["eosio.token"])
 SYSTEM = ABI.from_json(ABIS["eosio"])
 CUSTOM = ABI.from_json(ABIS["conformance.a"])

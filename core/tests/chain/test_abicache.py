@@ -10,7 +10,7 @@ from typing import Any
 
 import anyio
 import pytest
-from conformance_vectors import load
+import unit_abis
 from sessionkit.antelope import ABI, Checksum256, Name
 from sessionkit.chain import ABICache, GetRawAbiResponse, merge_abis
 from sessionkit.errors import (
@@ -22,7 +22,7 @@ from sessionkit.errors import (
 
 pytestmark = pytest.mark.anyio
 
-TOKEN_JSON: dict[str, Any] = load("abi.json")["abis"]["eosio.token"]
+TOKEN_JSON: dict[str, Any] = unit_abis.TOKEN
 
 
 class StubClient:

@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conformance_vectors import load
-from sessionkit.antelope import ABI, Action, Name, PrivateKey, Transaction
+import unit_abis
+from sessionkit.antelope import ABI, Action, Name, PrivateKey, TimePointSec, Transaction
 from sessionkit.errors import ABINotFoundError, InvalidSigningRequest, InvalidValue
 from sessionkit.esr import ChainName, RequestFlags, SigningRequest
 
-TOKEN = ABI.from_json(load("abi.json")["abis"]["eosio.token"])
+TOKEN = ABI.from_json(unit_abis.TOKEN)
 ABIS = {"eosio.token": TOKEN}
 JUNGLE4 = "73e4385a2708e6d7048834fbc1079f2fabb17b3c125b146af438971e90716c4d"
 EOS = "aca376f206b8fc25a6ed44dbdc66547c36c6c33e3a119ffbeaef943642f0e906"
@@ -195,7 +195,10 @@ def test_typed_actions_and_transactions() -> None:
     from_action = SigningRequest.create(action=action, chain_id=ChainName.EOS)
     assert from_action.raw_actions == [action]
     tx = Transaction(
-        expiration="2024-01-01T00:00:00", ref_block_num=1, ref_block_prefix=2, actions=(action,)
+        expiration=TimePointSec.from_string("2024-01-01T00:00:00"),
+        ref_block_num=1,
+        ref_block_prefix=2,
+        actions=(action,),
     )
     from_tx = SigningRequest.create(transaction=tx, chain_id=ChainName.EOS)
     assert from_tx.raw_transaction == tx
