@@ -19,15 +19,18 @@ import signal
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
+import threading
 import time
+import weakref
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from sessionkit.errors import StorageError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
     from types import TracebackType
 
 __all__ = [
@@ -133,6 +136,42 @@ def _command(words: Sequence[str]) -> bytes:
     return b"".join(parts)
 
 
+def _terminate(
+    process: subprocess.Popen[bytes], timeout: float = 10.0, *, remove: Path | None = None
+) -> None:
+    """SIGTERM (the server writes its files and exits), SIGKILL past ``timeout``; then delete
+    ``remove``, the server's directory, when given."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    if remove is not None:
+        shutil.rmtree(remove, ignore_errors=True)
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """On Linux, from the main thread: have the kernel SIGTERM the server when this process
+    dies, even by SIGKILL (a test run killed on a timeout leaves no server behind). Not from
+    other threads: the signal follows the thread that started the server, not the process."""
+    if sys.platform != "linux" or threading.current_thread() is not threading.main_thread():
+        return None
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    except OSError:
+        return None
+    pr_set_pdeathsig = 1
+
+    def set_death_signal() -> None:
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+    return set_death_signal
+
+
 class RedisServer:
     """A ``redis-server`` process on a free loopback port, its files in a temporary directory.
 
@@ -163,6 +202,7 @@ class RedisServer:
         self._given_directory = directory is not None
         self.directory = Path(directory) if directory is not None else None
         self.process: subprocess.Popen[bytes] | None = None
+        self._finalizer: weakref.finalize[Any, Any] | None = None
 
     def __repr__(self) -> str:
         state = "running" if self.running else "stopped"
@@ -232,29 +272,40 @@ class RedisServer:
         """Start the server and wait until it answers PING."""
         if self.running:
             return self
+        created = self.directory is None
         if self.directory is None:
             self.directory = Path(tempfile.mkdtemp(prefix="sessionkit-redis-"))
         self.directory.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen(
-            self.arguments(),
-            cwd=self.directory,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + timeout
-        tls = self.ssl_context() if self.tls else None
-        while not _answers(self.port, self.password, self.username, tls):
-            if self.process.poll() is not None:
-                log = self.log()
-                self.process = None
-                raise RedisUnavailable(f"redis-server on port {self.port} exited: {log}")
-            if time.monotonic() > deadline:
-                self.kill()
-                raise RedisUnavailable(
-                    f"redis-server on port {self.port} did not answer within {timeout} s"
-                )
-            time.sleep(0.02)
+        try:
+            self.process = subprocess.Popen(
+                self.arguments(),
+                cwd=self.directory,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent(),  # noqa: PLW1509 - only prctl, see there
+            )
+            # Never outlive this interpreter, even when nobody calls stop() or cleanup().
+            if self._finalizer is not None:
+                self._finalizer.detach()
+            own = None if self._given_directory else self.directory
+            self._finalizer = weakref.finalize(self, _terminate, self.process, remove=own)
+            deadline = time.monotonic() + timeout
+            tls = self.ssl_context() if self.tls else None
+            while not _answers(self.port, self.password, self.username, tls):
+                if self.process.poll() is not None:
+                    raise RedisUnavailable(f"redis-server on port {self.port} exited: {self.log()}")
+                if time.monotonic() > deadline:
+                    raise RedisUnavailable(
+                        f"redis-server on port {self.port} did not answer within {timeout} s"
+                    )
+                time.sleep(0.02)
+        except BaseException:
+            self.kill()
+            if created:
+                shutil.rmtree(self.directory, ignore_errors=True)
+                self.directory = None
+            raise
         return self
 
     def log(self) -> str:
@@ -270,15 +321,8 @@ class RedisServer:
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the server gracefully (SIGTERM: it writes its files); kill it past ``timeout``."""
         process, self.process = self.process, None
-        if process is None:
-            return
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        if process is not None:
+            _terminate(process, timeout)
 
     def kill(self) -> None:
         """Kill the server at once (SIGKILL), as a crash would."""
@@ -340,6 +384,8 @@ class RedisClusterServers:
             return self
         cli = _executable("redis-cli")
         self._root = Path(tempfile.mkdtemp(prefix="sessionkit-redis-cluster-"))
+        # Made before the nodes' own finalizers, so it runs after them at exit.
+        weakref.finalize(self, shutil.rmtree, self._root, ignore_errors=True)
         try:
             for index in range(self._masters):
                 bus = free_port()
