@@ -41,7 +41,13 @@ def _spaced(size: int) -> str:
         (Float128, _spaced(16), InvalidValue),
         (Float128, "0x" + _spaced(16), InvalidValue),
         (Checksum256, _spaced(32), InvalidChecksum),
-        (lambda text: Action("eosio", "noop", [], text), _spaced(4), InvalidTransaction),
+        (
+            lambda text: Action.from_json(
+                {"account": "eosio", "name": "noop", "authorization": [], "data": text}
+            ),
+            _spaced(4),
+            InvalidTransaction,
+        ),
         (lambda text: encode("bytes", text), _spaced(4), EncodeError),
         (lambda text: encode("checksum256", text), _spaced(32), EncodeError),
     ],

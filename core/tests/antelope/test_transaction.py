@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import zlib
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sessionkit.antelope._bytes import Bytes
 from sessionkit.antelope._name import Name
 from sessionkit.antelope._permission import PermissionLevel
 from sessionkit.antelope._time import TimePointSec
@@ -20,6 +23,9 @@ from sessionkit.antelope._transaction import (
     TransactionExtension,
 )
 from sessionkit.errors import DecodeError, InvalidName, InvalidTransaction
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 uint64s = st.integers(min_value=0, max_value=2**64 - 1)
 uint32s = st.integers(min_value=0, max_value=2**32 - 1)
@@ -50,8 +56,8 @@ transactions = st.builds(
 )
 
 TRANSFER = Action(
-    "eosio.token",
-    "transfer",
+    Name("eosio.token"),
+    Name("transfer"),
     [PermissionLevel("alice", "active")],
     bytes.fromhex("0000000000855c340000000000000e3d102700000000000004454f530000000000"),
 )
@@ -59,7 +65,7 @@ TRANSFER = Action(
 
 def header(**overrides: object) -> Transaction:
     fields: dict[str, object] = {
-        "expiration": "2024-01-27T08:00:44",
+        "expiration": TimePointSec.from_string("2024-01-27T08:00:44"),
         "ref_block_num": 1,
         "ref_block_prefix": 2,
         "actions": [TRANSFER],
@@ -68,14 +74,89 @@ def header(**overrides: object) -> Transaction:
     return Transaction(**fields)  # type: ignore[arg-type]
 
 
-def test_fields_are_normalised() -> None:
-    action = Action("eosio.token", Name("transfer"), ["alice@active"], "00ff")
-    assert action.account == Name("eosio.token")
-    assert action.authorization == [PermissionLevel("alice", "active")]
+def test_constructors_take_their_annotated_types() -> None:
+    action = Action(
+        Name("eosio.token"), Name("transfer"), [PermissionLevel("alice", "active")], b"\x00\xff"
+    )
+    assert type(action.data) is Bytes
     assert action.data == b"\x00\xff"
-    transaction = header(expiration=1706342444, actions=[action])
-    assert transaction.expiration == TimePointSec.from_string("2024-01-27T08:00:44")
+    assert action.to_json()["data"] == "00ff"
+    transaction = header(actions=[action])
     assert transaction.actions == (action,)
+
+
+@pytest.mark.parametrize(
+    ("build", "field", "factory"),
+    [
+        (
+            lambda: Action("eosio.token", Name("transfer"), [], b""),
+            "Action.account",
+            "Action.from_json",
+        ),  # type: ignore[arg-type]
+        (
+            lambda: Action(Name("a"), Name("b"), ["alice@active"], b""),
+            "Action.authorization",
+            "Action.from_data",
+        ),  # type: ignore[list-item]
+        (lambda: Action(Name("a"), Name("b"), [], "00ff"), "Action.data", "Action.from_json"),  # type: ignore[arg-type]
+        (
+            lambda: header(expiration=1706342444),
+            "Transaction.expiration",
+            "TimePointSec.from_string",
+        ),
+        (
+            lambda: header(expiration="2024-01-27T08:00:44"),
+            "Transaction.expiration",
+            "Transaction.from_json",
+        ),
+        (
+            lambda: header(actions=[TRANSFER.to_json()]),
+            "Transaction.actions",
+            "Transaction.from_json",
+        ),
+        (
+            lambda: TransactionExtension(1, "00"),
+            "TransactionExtension.data",
+            "TransactionExtension.from_json",
+        ),  # type: ignore[arg-type]
+        (
+            lambda: SignedTransaction(header(), ["SIG_K1_x"]),
+            "SignedTransaction.signatures",
+            "SignedTransaction.from_json",
+        ),  # type: ignore[list-item]
+        (
+            lambda: SignedTransaction(header(), [], ["00"]),
+            "SignedTransaction.context_free_data",
+            "SignedTransaction.from_json",
+        ),  # type: ignore[list-item]
+        (
+            lambda: PackedTransaction([], CompressionType.NONE, b"", "00"),
+            "PackedTransaction.packed_trx",
+            "PackedTransaction.from_json",
+        ),  # type: ignore[arg-type]
+    ],
+)
+def test_loose_input_to_a_constructor_names_the_factory(
+    build: Callable[[], object], field: str, factory: str
+) -> None:
+    with pytest.raises(InvalidTransaction, match=re.escape(field)) as caught:
+        build()
+    assert factory in str(caught.value)
+
+
+def test_the_factories_parse_loose_input() -> None:
+    action = Action.from_json(
+        {
+            "account": "eosio.token",
+            "name": "transfer",
+            "authorization": ["alice@active"],
+            "data": "00ff",
+        }
+    )
+    assert action == Action(
+        Name("eosio.token"), Name("transfer"), [PermissionLevel("alice", "active")], Bytes("00ff")
+    )
+    assert Transaction.from_json({**header().to_json(), "expiration": 1706342444}) == header()
 
 
 @pytest.mark.parametrize(
@@ -88,6 +169,7 @@ def test_fields_are_normalised() -> None:
         {"max_net_usage_words": True},
         {"actions": "not a list"},
         {"transaction_extensions": [{"type": 70000, "data": ""}]},
+        {"transaction_extensions": [TransactionExtension(1, Bytes(b""))] * 1 + ["x"]},
     ],
 )
 def test_bad_header_fields_raise(overrides: dict[str, object]) -> None:
@@ -96,12 +178,13 @@ def test_bad_header_fields_raise(overrides: dict[str, object]) -> None:
 
 
 def test_bad_action_fields_raise() -> None:
+    json = {"account": "Alice", "name": "transfer", "authorization": [], "data": ""}
     with pytest.raises(InvalidName):
-        Action("Alice", "transfer", [], b"")
+        Action.from_json(json)
     with pytest.raises(InvalidTransaction):
-        Action("alice", "transfer", "alice@active", b"")  # type: ignore[arg-type]
+        Action.from_json({**json, "account": "alice", "authorization": "alice@active"})
     with pytest.raises(InvalidTransaction):
-        Action("alice", "transfer", [], "xyz")  # type: ignore[arg-type]
+        Action.from_json({**json, "account": "alice", "data": "xyz"})
 
 
 def test_from_json_is_strict_about_shape() -> None:

@@ -47,10 +47,12 @@ def abi(name: str) -> ABI:
 
 
 def signed(vector: dict[str, Any]) -> SignedTransaction:
-    return SignedTransaction(
-        Transaction.from_json(vector["transaction"]),
-        vector["signatures"],
-        vector["context_free_data"],
+    return SignedTransaction.from_json(
+        {
+            **vector["transaction"],
+            "signatures": vector["signatures"],
+            "context_free_data": vector["context_free_data"],
+        }
     )
 
 

@@ -17,6 +17,7 @@ from sessionkit.antelope import (
     ABI,
     Action,
     CompressionType,
+    Name,
     PackedTransaction,
     SignedTransaction,
     Transaction,
@@ -49,7 +50,7 @@ async def test_node_accepts_zlib_packed_transactions(
 async def test_node_checks_signatures_over_the_context_free_data_digest(
     client: APIClient, devnet: Devnet, token_abi: ABI
 ) -> None:
-    free = Action("alice", "nonce", [], b"\x01")
+    free = Action(Name("alice"), Name("nonce"), [], b"\x01")
     transaction = await transfer(client, token_abi, "cfd", context_free_actions=(free,))
     key = devnet.accounts["alice"].private_key
     data = [b"context-free data"]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import pytest
 from sessionkit import SessionKit, hookimpl
-from sessionkit.antelope import Transaction
+from sessionkit.antelope import TimePointSec, Transaction
 from sessionkit.errors import (
     Cancelled,
     ChainAPIError,
@@ -593,7 +593,7 @@ async def test_sign_transaction_signs_exactly_what_it_is_given(
         from sessionkit.antelope import Action
 
         tx = Transaction(
-            expiration="1970-01-01T00:00:00",
+            expiration=TimePointSec(0),
             ref_block_num=0,
             ref_block_prefix=0,
             actions=(

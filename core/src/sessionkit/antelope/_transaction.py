@@ -117,6 +117,46 @@ def _binary(data: object) -> bytes:
     raise DecodeError(f"expected bytes to decode, not {kind} (for hex text use bytes.fromhex)")
 
 
+def _misbuilt(field: str, expected: str, value: object, factory: str) -> InvalidTransaction:
+    """The error of a constructor given another type than a field's: constructors take the
+    annotated types (docs/dev/value-types.md) and the factories parse loose values."""
+    return InvalidTransaction(
+        f"{field} takes {expected}, not {type(value).__name__} {shown(value)}; {factory}"
+    )
+
+
+def _exact_bytes(value: object, field: str, factory: str) -> Bytes:
+    """A ``Bytes`` field's value: ``Bytes``, or plain ``bytes`` (the same bytes, nothing to
+    parse); hex text and other types are refused."""
+    if type(value) is Bytes:
+        return value
+    if type(value) is bytes:
+        return _new_bytes(value)
+    raise _misbuilt(field, "Bytes (or bytes)", value, factory)
+
+
+def _items_of(value: object, kind: type, field: str, factory: str) -> list[Any]:
+    """The items of a list or tuple field, each exactly ``kind``; anything else is refused."""
+    if isinstance(value, list | tuple) and type(value) in (list, tuple):
+        items: list[Any] = list(value)
+        if all(type(item) is kind for item in items):
+            return items
+    raise _misbuilt(field, f"a list or tuple of {kind.__name__}", value, factory)
+
+
+_ACTION_FACTORY = (
+    "parse JSON-like values with Action.from_json({...}), or encode a data mapping with "
+    "Action.from_data(account, name, authorization, data, abi)"
+)
+_EXTENSION_FACTORY = "parse JSON-like values with TransactionExtension.from_json({...})"
+_TRANSACTION_FACTORY = (
+    "parse JSON-like values with Transaction.from_json({...}) (and times with "
+    "TimePointSec.from_string)"
+)
+_SIGNED_FACTORY = "parse JSON-like values with SignedTransaction.from_json({...})"
+_PACKED_FACTORY = "parse a push body with PackedTransaction.from_json({...})"
+
+
 def _check_int(value: object, what: str, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
         raise InvalidTransaction(f"{what} must be an integer from 0 to {high}, not {shown(value)}")
@@ -157,6 +197,13 @@ def _list_items(value: object, message: str) -> Iterable[Any]:
     return value
 
 
+def _authorization(value: object) -> list[PermissionLevel]:
+    """Permission levels given to a factory (``PermissionLevel``, ``"actor@permission"`` or
+    ``{"actor", "permission"}``)."""
+    levels = _list_items(value, "authorization must be a list of permission levels")
+    return [PermissionLevel.from_json(level) for level in levels]
+
+
 def _read_bytes_item(data: bytes | memoryview, pos: int) -> tuple[Bytes, int]:
     item, pos = read_sized(data, pos, "bytes in a bytes[] list")
     return _new_bytes(item), pos
@@ -183,20 +230,20 @@ class Action(msgspec.Struct, frozen=True):
     data: Bytes
 
     def __post_init__(self) -> None:
-        account: object = self.account
-        if type(account) is not Name:
-            force_setattr(self, "account", Name.from_json(account))
-        name: object = self.name
-        if type(name) is not Name:
-            force_setattr(self, "name", Name.from_json(name))
+        if type(self.account) is not Name:
+            raise _misbuilt("Action.account", "a Name", self.account, _ACTION_FACTORY)
+        if type(self.name) is not Name:
+            raise _misbuilt("Action.name", "a Name", self.name, _ACTION_FACTORY)
         authorization = self.authorization
         if type(authorization) is not list or not all(
             type(level) is PermissionLevel for level in authorization
         ):
-            levels = _list_items(authorization, "authorization must be a list of permission levels")
-            force_setattr(self, "authorization", [PermissionLevel.from_json(p) for p in levels])
+            levels = _items_of(
+                authorization, PermissionLevel, "Action.authorization", _ACTION_FACTORY
+            )
+            force_setattr(self, "authorization", levels)
         if type(self.data) is not Bytes:
-            force_setattr(self, "data", _as_bytes(self.data, "action data"))
+            force_setattr(self, "data", _exact_bytes(self.data, "Action.data", _ACTION_FACTORY))
 
     @classmethod
     def from_data(
@@ -207,11 +254,16 @@ class Action(msgspec.Struct, frozen=True):
         data: Mapping[str, Any],
         abi: ABI,
     ) -> Self:
-        """Encode ``data`` with the action's type in ``abi`` (raises ``ABIError`` if unknown)."""
+        """Encode ``data`` with the action's type in ``abi`` (raises ``ABIError`` if unknown).
+
+        The names and permission levels may be given as text (``"alice@active"``) here.
+        """
         name = Name.from_json(name)
         type_name = _action_type(abi, name)
         encoded = abi.encode(type_name, data)
-        return cls(account, name, authorization, encoded)  # type: ignore[arg-type]
+        return cls(
+            Name.from_json(account), name, _authorization(authorization), _new_bytes(encoded)
+        )
 
     def decode_data(self, abi: ABI) -> dict[str, Any]:
         """The action's data as JSON-like values, decoded with ``abi``."""
@@ -229,7 +281,12 @@ class Action(msgspec.Struct, frozen=True):
             raise InvalidTransaction(
                 "action data must be hex here; encode a data object with Action.from_data"
             )
-        return cls(fields["account"], fields["name"], fields["authorization"], fields["data"])
+        return cls(
+            Name.from_json(fields["account"]),
+            Name.from_json(fields["name"]),
+            _authorization(fields["authorization"]),
+            _as_bytes(fields["data"], "action data"),
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -271,18 +328,29 @@ class TransactionExtension(msgspec.Struct, frozen=True):
     data: Bytes
 
     def __post_init__(self) -> None:
-        _check_int(self.type, "a transaction extension type", 0xFFFF)
+        if (
+            isinstance(self.type, bool)
+            or type(self.type) is not int
+            or not 0 <= self.type <= 0xFFFF
+        ):
+            raise _misbuilt(
+                "TransactionExtension.type", "an int from 0 to 65535", self.type, _EXTENSION_FACTORY
+            )
         if type(self.data) is not Bytes:
-            force_setattr(self, "data", _as_bytes(self.data, "transaction extension data"))
+            data = _exact_bytes(self.data, "TransactionExtension.data", _EXTENSION_FACTORY)
+            force_setattr(self, "data", data)
 
     @classmethod
     def from_json(cls, value: object) -> Self:
         if isinstance(value, cls):
             return value
         if isinstance(value, Sequence) and not isinstance(value, str | bytes) and len(value) == 2:
-            return cls(value[0], value[1])
-        fields = _expect_fields(value, _EXTENSION_FIELDS, _EXTENSION_FIELDS, "an extension")
-        return cls(fields["type"], fields["data"])
+            kind, data = value
+        else:
+            fields = _expect_fields(value, _EXTENSION_FIELDS, _EXTENSION_FIELDS, "an extension")
+            kind, data = fields["type"], fields["data"]
+        _check_int(kind, "a transaction extension type", 0xFFFF)
+        return cls(kind, _as_bytes(data, "transaction extension data"))
 
     def to_json(self) -> dict[str, Any]:
         return {"type": self.type, "data": self.data.hex()}
@@ -304,7 +372,9 @@ def _actions(value: object, what: str) -> tuple[Action, ...]:
 class Transaction(msgspec.Struct, frozen=True):
     """A transaction: TAPoS header, resource limits, context-free actions, actions, extensions.
 
-    ``expiration`` may be given as a ``TimePointSec``, its JSON string or seconds since 1970.
+    The constructor takes its annotated types (lists are taken for tuples);
+    ``Transaction.from_json`` reads the reference JSON, and ``TimePointSec.from_string`` /
+    ``TimePointSec(seconds)`` make an expiration.
     """
 
     expiration: TimePointSec
@@ -319,26 +389,23 @@ class Transaction(msgspec.Struct, frozen=True):
 
     def __post_init__(self) -> None:
         if type(self.expiration) is not TimePointSec:
-            force_setattr(self, "expiration", TimePointSec.from_json(self.expiration))
+            raise _misbuilt(
+                "Transaction.expiration", "a TimePointSec", self.expiration, _TRANSACTION_FACTORY
+            )
         _check_int(self.ref_block_num, "ref_block_num", 0xFFFF)
         _check_int(self.ref_block_prefix, "ref_block_prefix", 0xFFFFFFFF)
         _check_int(self.max_net_usage_words, "max_net_usage_words", 0xFFFFFFFF)
         _check_int(self.max_cpu_usage_ms, "max_cpu_usage_ms", 0xFF)
         _check_int(self.delay_sec, "delay_sec", 0xFFFFFFFF)
-        for field in ("context_free_actions", "actions"):
-            actions = getattr(self, field)
-            if type(actions) is not tuple or not all(type(a) is Action for a in actions):
-                force_setattr(self, field, _actions(actions, field))
-        extensions = self.transaction_extensions
-        if type(extensions) is not tuple or not all(
-            type(e) is TransactionExtension for e in extensions
+        for field, kind in (
+            ("context_free_actions", Action),
+            ("actions", Action),
+            ("transaction_extensions", TransactionExtension),
         ):
-            items = _list_items(extensions, "transaction_extensions must be a list")
-            force_setattr(
-                self,
-                "transaction_extensions",
-                tuple(TransactionExtension.from_json(e) for e in items),
-            )
+            items = getattr(self, field)
+            if type(items) is not tuple or not all(type(item) is kind for item in items):
+                listed = _items_of(items, kind, f"Transaction.{field}", _TRANSACTION_FACTORY)
+                force_setattr(self, field, tuple(listed))
 
     def to_bytes(self) -> bytes:
         """The packed transaction (what is hashed for the id and signed)."""
@@ -432,8 +499,13 @@ class Transaction(msgspec.Struct, frozen=True):
             _TRANSACTION_FIELDS,
             "a transaction",
         )
-        for list_field in ("context_free_actions", "actions", "transaction_extensions"):
-            fields.setdefault(list_field, ())
+        fields["expiration"] = TimePointSec.from_json(fields["expiration"])
+        for field in ("context_free_actions", "actions"):
+            fields[field] = _actions(fields.get(field, ()), field)
+        extensions = _list_items(
+            fields.get("transaction_extensions", ()), "transaction_extensions must be a list"
+        )
+        fields["transaction_extensions"] = tuple(map(TransactionExtension.from_json, extensions))
         return cls(**fields)
 
     def to_json(self) -> dict[str, Any]:
@@ -486,16 +558,20 @@ class SignedTransaction:
                 f"{type(transaction).__name__}; read the reference JSON with "
                 "SignedTransaction.from_json({...})"
             )
-        if type(signatures) is list and all(type(s) is Signature for s in signatures):
-            checked_signatures = list(signatures)
-        else:
-            checked_signatures = _signatures(signatures)
-        if type(context_free_data) is list and all(
-            type(item) is Bytes for item in context_free_data
-        ):
-            checked_cfd = list(context_free_data)
-        else:
-            checked_cfd = _bytes_list(context_free_data)
+        checked_signatures = _items_of(
+            signatures, Signature, "SignedTransaction.signatures", _SIGNED_FACTORY
+        )
+        if type(context_free_data) not in (list, tuple):
+            raise _misbuilt(
+                "SignedTransaction.context_free_data",
+                "a list or tuple of Bytes (or bytes)",
+                context_free_data,
+                _SIGNED_FACTORY,
+            )
+        checked_cfd = [
+            _exact_bytes(item, "SignedTransaction.context_free_data", _SIGNED_FACTORY)
+            for item in context_free_data
+        ]
         set_field = object.__setattr__
         set_field(self, "transaction", transaction)
         set_field(self, "signatures", checked_signatures)
@@ -562,8 +638,8 @@ class SignedTransaction:
             _TRANSACTION_FIELDS | {"signatures", "context_free_data"},
             "a signed transaction",
         )
-        signatures = fields.pop("signatures", [])
-        context_free_data = fields.pop("context_free_data", [])
+        signatures = _signatures(fields.pop("signatures", []))
+        context_free_data = _bytes_list(fields.pop("context_free_data", []))
         return cls(Transaction.from_json(fields), signatures, context_free_data)
 
     def to_json(self) -> dict[str, Any]:
@@ -601,15 +677,28 @@ class PackedTransaction(msgspec.Struct, frozen=True):
     packed_trx: Bytes
 
     def __post_init__(self) -> None:
-        force_setattr(self, "compression", _compression(self.compression))
+        if type(self.compression) is not CompressionType:
+            compression = self.compression
+            if type(compression) is not int or compression not in (0, 1):
+                raise _misbuilt(
+                    "PackedTransaction.compression",
+                    "a CompressionType",
+                    compression,
+                    _PACKED_FACTORY,
+                )
+            force_setattr(self, "compression", CompressionType(compression))
         if type(self.signatures) is not list or not all(
             type(s) is Signature for s in self.signatures
         ):
-            force_setattr(self, "signatures", _signatures(self.signatures))
+            signatures = _items_of(
+                self.signatures, Signature, "PackedTransaction.signatures", _PACKED_FACTORY
+            )
+            force_setattr(self, "signatures", signatures)
         for field in ("packed_context_free_data", "packed_trx"):
             value = getattr(self, field)
             if type(value) is not Bytes:
-                force_setattr(self, field, _as_bytes(value, field))
+                checked = _exact_bytes(value, f"PackedTransaction.{field}", _PACKED_FACTORY)
+                force_setattr(self, field, checked)
 
     @classmethod
     def from_signed(
@@ -681,12 +770,11 @@ class PackedTransaction(msgspec.Struct, frozen=True):
         compression = fields.get("compression", 0)
         if compression in ("none", "zlib"):
             compression = CompressionType[compression.upper()]
-        _check_int(compression, "compression", 1)
         return cls(
-            fields["signatures"],
-            compression,
-            fields.get("packed_context_free_data", ""),
-            fields["packed_trx"],
+            _signatures(fields["signatures"]),
+            _compression(compression),
+            _as_bytes(fields.get("packed_context_free_data", ""), "packed_context_free_data"),
+            _as_bytes(fields["packed_trx"], "packed_trx"),
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from sessionkit.antelope import (
     PermissionLevel,
     TimePointSec,
     Transaction,
+    TransactionExtension,
 )
 from sessionkit.errors import ABINotFoundError, InvalidSigningRequest, InvalidValue
 from sessionkit.esr._abi_defs import esr_abi
@@ -119,7 +120,9 @@ def resolve_request(
         **header,
         context_free_actions=tuple(Action.from_json(a) for a in tx["context_free_actions"]),
         actions=tuple(actions),
-        transaction_extensions=tx["transaction_extensions"] or (),
+        transaction_extensions=tuple(
+            TransactionExtension.from_json(e) for e in tx["transaction_extensions"] or ()
+        ),
     )
     resolved_json = {
         "expiration": str(expires),
