@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sessionkit.antelope import Action, Transaction
 from sessionkit.errors import ConfigurationError, InvalidValue
-from sessionkit.esr import SigningRequest
 
 if TYPE_CHECKING:
-    from sessionkit.antelope import ABI, Checksum256
+    from sessionkit.antelope import ABI, Action, Checksum256, Transaction
     from sessionkit.chain import ABICache
+    from sessionkit.esr import SigningRequest
 
 __all__ = ["build_request", "coerce_request"]
 
@@ -30,6 +29,10 @@ async def build_request(
     transaction: Transaction | Mapping[str, Any] | None = None,
 ) -> SigningRequest:
     """A non-broadcasting request for exactly one of ``action``, ``actions``, ``transaction``."""
+    # imported here, not with the kit: the codec, the keys and the ESR code cost most of an import
+    from sessionkit.antelope import Transaction
+    from sessionkit.esr import SigningRequest
+
     given = [x is not None for x in (action, actions, transaction)]
     if sum(given) != 1:
         raise ConfigurationError(
@@ -76,6 +79,8 @@ async def build_request(
 
 def _check_action(action: object) -> None:
     """An action is an ``Action`` or a mapping with a name-string ``account`` and ``name``."""
+    from sessionkit.antelope import Action
+
     if isinstance(action, Action):
         return
     if not isinstance(action, Mapping):
@@ -96,6 +101,8 @@ def _check_action(action: object) -> None:
 
 def coerce_request(request: SigningRequest | str) -> SigningRequest:
     """A private, non-broadcasting copy of a request object or an ``esr:`` URI."""
+    from sessionkit.esr import SigningRequest
+
     if isinstance(request, str):
         copy = SigningRequest.from_uri(request)
     elif isinstance(request, SigningRequest):

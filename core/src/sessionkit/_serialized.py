@@ -14,10 +14,11 @@ from collections.abc import Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sessionkit.antelope import ABI, Checksum256, Name
+from sessionkit.antelope import Checksum256, Name
 from sessionkit.errors import InvalidValue, SessionKitError
 
 if TYPE_CHECKING:
+    from sessionkit.antelope import ABI
     from sessionkit.session import Session
 
 __all__ = [
@@ -180,4 +181,6 @@ def decode_session_url(text: str) -> dict[str, Any]:
 
 @cache
 def _abi() -> ABI:
+    from sessionkit.antelope import ABI  # the ABI codec loads with the first URL session
+
     return ABI.from_json(_URL_SESSION_ABI)

@@ -22,15 +22,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import msgspec
-import pluggy
 
-from sessionkit import hookspecs
 from sessionkit._hookcall import call_register_hook
 from sessionkit.errors import PluginConflictError, PluginError, PluginLoadError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
     from importlib.metadata import EntryPoint
+
+    import pluggy
 
 __all__ = [
     "ALLOW_ENV",
@@ -82,6 +82,10 @@ class Registration:
 
 def make_plugin_manager() -> pluggy.PluginManager:
     """A fresh pluggy manager with every SessionKit hook specification and nothing else."""
+    import pluggy  # imported with the first kit, not with sessionkit: it costs milliseconds
+
+    from sessionkit import hookspecs
+
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
     return pm
@@ -142,9 +146,11 @@ class PluginHost:
                     f"two plugins are named {name!r}; give one another 'id'", plugin=name
                 )
             name = f"{name}#{id(plugin):x}"
+        from pluggy import PluginValidationError
+
         try:
             self.pm.register(plugin, name=name)
-        except pluggy.PluginValidationError as exc:
+        except PluginValidationError as exc:
             raise PluginLoadError(
                 f"plugin {name!r} does not fit SessionKit's hooks: {exc}", plugin=name
             ) from exc
@@ -364,6 +370,8 @@ def _base_class(kind: str) -> type:
 
 
 def _hook_names() -> set[str]:
+    from sessionkit import hookspecs
+
     return {name for name in hookspecs.__all__ if name not in ("PROJECT", "hookimpl", "hookspec")}
 
 
@@ -376,6 +384,8 @@ def _env_ids(name: str) -> set[str] | None:
 
 def _selected_entry_points() -> list[EntryPoint]:
     from importlib.metadata import entry_points  # costs tens of ms: only when discovering
+
+    from sessionkit import hookspecs
 
     allowed = _env_ids(ALLOW_ENV)
     denied = _env_ids(DENY_ENV) or set()

@@ -10,7 +10,7 @@ exact dict WharfKit stores, so sessions move between the two kits.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, Self, overload
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeAlias, overload
 
 import anyio
 import msgspec
@@ -27,16 +27,8 @@ from sessionkit._serialized import (
     parse_serialized,
     serialize_session,
 )
-from sessionkit.antelope import (
-    ABI,
-    Action,
-    Name,
-    PermissionLevel,
-    Signature,
-    SignedTransaction,
-    Transaction,
-)
-from sessionkit.chain import ABICache, ChainDefinition
+from sessionkit.antelope import Name, PermissionLevel
+from sessionkit.chain import ChainDefinition
 from sessionkit.contexts import TransactContext
 from sessionkit.errors import (
     Cancelled,
@@ -51,7 +43,6 @@ from sessionkit.errors import (
     SessionKitError,
     WalletError,
 )
-from sessionkit.esr import ResolvedSigningRequest
 from sessionkit.plugins import PluginHost
 from sessionkit.transact import (
     ActionReturn,
@@ -67,9 +58,9 @@ if TYPE_CHECKING:
 
     import httpx
 
-    from sessionkit.antelope import Checksum256
-    from sessionkit.chain import APIClient, SendTransactionResponse
-    from sessionkit.esr import SigningRequest
+    from sessionkit.antelope import ABI, Action, Checksum256, Signature, Transaction
+    from sessionkit.chain import ABICache, APIClient, SendTransactionResponse
+    from sessionkit.esr import ResolvedSigningRequest, SigningRequest
     from sessionkit.storage import SessionStorage
     from sessionkit.ui import UserInterface
     from sessionkit.wallet import WalletPlugin
@@ -77,7 +68,7 @@ if TYPE_CHECKING:
 __all__ = ["AbisLike", "Session", "decode_session", "normalize_abis"]
 
 #: ABIs given by the app: ``{account: ABI or its JSON}`` or ``[{"account": ..., "abi": ...}]``.
-AbisLike = Mapping[str, ABI | Mapping[str, Any]] | Sequence[Mapping[str, Any]]
+AbisLike: TypeAlias = "Mapping[str, ABI | Mapping[str, Any]] | Sequence[Mapping[str, Any]]"
 
 SessionEncoding = Literal["serialized", "json", "encoded", "url"]
 
@@ -185,6 +176,8 @@ class Session:
     def abi_cache(self) -> ABICache:
         """This session's ABI cache (preloaded with the ``abis`` it was given)."""
         if self._abi_cache is None:
+            from sessionkit.chain import ABICache  # loads the ABI codec: not at import
+
             self._abi_cache = ABICache(self.client)
             _add_abis(self._abi_cache, self._initial_abis)
         return self._abi_cache
@@ -269,6 +262,9 @@ class Session:
         The transaction is signed exactly as given: nothing is resolved (no TAPoS, no
         placeholders), as in WharfKit, so the signatures are valid for the app's transaction.
         """
+        from sessionkit.antelope import Transaction
+        from sessionkit.esr import ResolvedSigningRequest
+
         tx = (
             transaction
             if isinstance(transaction, Transaction)
@@ -491,6 +487,8 @@ class _Pipeline:
             return result
         if ui is not None:
             await ui.on_broadcast()
+        from sessionkit.antelope import SignedTransaction
+
         sent = await self.session.client.send_transaction(
             SignedTransaction(transaction=resolved.transaction, signatures=list(signatures))
         )
@@ -542,6 +540,8 @@ class _Pipeline:
                     )
                 request = _updated_request(request, new)
             if answer.signatures:
+                from sessionkit.antelope import Signature
+
                 signatures += [Signature.from_json(s) for s in answer.signatures]
                 sources += [f"plugin {code!r}"] * len(answer.signatures)
                 self.context = msgspec.structs.replace(self.context, allow_modify=False)
@@ -698,6 +698,8 @@ def normalize_abis(abis: AbisLike | None) -> dict[str, ABI]:
         return {}
     if isinstance(given, str | bytes) or not isinstance(given, Mapping | Sequence):
         raise InvalidValue("abis= is {account: abi} or a list of {'account': ..., 'abi': ...}")
+    from sessionkit.antelope import ABI
+
     pairs: list[tuple[Any, Any]] = []
     if isinstance(given, Mapping):
         pairs = list(given.items())

@@ -22,8 +22,6 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-import anyio
-import anyio.to_thread
 import msgspec
 
 from sessionkit.errors import ConfigurationError, CorruptStorageError, StorageError
@@ -148,7 +146,9 @@ class FileStorage(SessionStorage):
 
     async def read(self, key: str) -> str | None:
         _check_key(key)
-        values = await anyio.to_thread.run_sync(self._load_unlocked)
+        from anyio import to_thread  # loaded with the first file access, not with the kit
+
+        values = await to_thread.run_sync(self._load_unlocked)
         return values.get(key)
 
     async def write(self, key: str, value: str) -> None:
@@ -165,7 +165,9 @@ class FileStorage(SessionStorage):
     ) -> dict[str, str | None]:
         for key in keys:
             _check_key(key)
-        return await anyio.to_thread.run_sync(self._update_locked, list(keys), change)
+        from anyio import to_thread
+
+        return await to_thread.run_sync(self._update_locked, list(keys), change)
 
     def _update_locked(
         self, keys: list[str], change: Callable[[Values], Values]
