@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 import anyio
 import coredis
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sessionkit import SessionKit
 from sessionkit.antelope import PrivateKey
 from sessionkit.errors import ConfigurationError, StorageConflictError, StorageError
@@ -61,12 +63,38 @@ def cli(server: RedisServer, *words: str) -> str:
         ({"url": "redis://x", "encryption_key": "not base64!"}, "base64"),
         ({"url": "redis://x", "encryption_key": 42}, "bytes or base64"),
         ({"url": "unix:///tmp/r.sock", "cluster": True}, "TCP"),
+        ({"url": "redis://[::1"}, "does not parse"),
+        ({"url": "redis://host:99999/0"}, "does not parse"),
+        ({"url": "redis://host:0/0"}, "port is 1-65535"),
+        ({"url": "redis://host/zero"}, "database number"),
+        ({"url": "redis:///0"}, "names no host"),
+        ({"url": "unix://"}, "names no socket"),
+        ({"url": b"redis://host"}, "not bytes"),
     ],
 )
 def test_bad_configuration_says_what_to_give(kwargs: dict[str, object], message: str) -> None:
     kwargs.setdefault("app_name", "app")
     with pytest.raises(ConfigurationError, match=message):
         RedisStorage(**kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.anyio
+async def test_a_url_option_the_client_refuses_is_a_configuration_error() -> None:
+    storage = RedisStorage(url="redis://127.0.0.1:6379/0?db=x", app_name="app")
+    with pytest.raises(ConfigurationError, match="cannot make a Redis client"):
+        await storage.read("session")
+
+
+@given(st.text(max_size=60), st.booleans())
+def test_any_url_text_is_accepted_or_refused_with_a_configuration_error(
+    tail: str, cluster: bool
+) -> None:
+    for url in (tail, "redis://" + tail, "rediss://u:p@" + tail, "unix://" + tail):
+        try:
+            storage = RedisStorage(url=url, app_name="app", cluster=cluster)
+        except ConfigurationError:
+            continue
+        assert "app" in repr(storage)
 
 
 def test_repr_shows_neither_the_password_nor_the_key() -> None:

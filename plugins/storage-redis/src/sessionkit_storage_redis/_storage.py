@@ -105,12 +105,7 @@ class RedisStorage(SessionStorage):
                 "not both"
             )
         if url is not None:
-            if not isinstance(url, str) or urlsplit(url).scheme not in ("redis", "rediss", "unix"):
-                raise ConfigurationError(
-                    f"url must be a redis://, rediss:// or unix:// URL, not {_redact(url)!r}"
-                )
-            if cluster and urlsplit(url).scheme == "unix":
-                raise ConfigurationError("a Redis Cluster is reached over TCP: use redis://")
+            _check_url(url, cluster=bool(cluster))
         if not isinstance(app_name, str) or _NAME_PART.fullmatch(app_name) is None:
             raise ConfigurationError(
                 f"app_name {app_name!r} cannot name Redis keys: use 1 to 200 characters "
@@ -363,6 +358,13 @@ class RedisStorage(SessionStorage):
             yield
 
     def _new_client(self) -> Client[Any]:
+        try:
+            return self._make_client()
+        except (TypeError, ValueError) as exc:
+            where = "" if self._url is None else f" from {_redact(self._url)!r}"
+            raise ConfigurationError(f"cannot make a Redis client{where}: {exc}") from exc
+
+    def _make_client(self) -> Client[Any]:
         import coredis
         from coredis.exceptions import ClusterDownError
         from coredis.retry import ConstantRetryPolicy, NoRetryPolicy
@@ -548,6 +550,35 @@ def _text(raw: object) -> str | None:
 def _check_key(key: object) -> None:
     if not isinstance(key, str) or not key:
         raise StorageError(f"a storage key is a non-empty string, not {key!r}")
+
+
+def _check_url(url: object, *, cluster: bool) -> None:
+    """Refuse, at construction, a URL the client would fail on later."""
+    hint = "a redis://host:port/db, rediss://host:port/db or unix:///path URL"
+    if not isinstance(url, str):
+        raise ConfigurationError(f"url is {hint}, not {type(url).__name__}")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+        db = parts.path.strip("/")
+    except ValueError as exc:
+        raise ConfigurationError(
+            f"url {_redact(url)!r} does not parse ({exc}): give {hint}"
+        ) from None
+    if parts.scheme not in ("redis", "rediss", "unix"):
+        raise ConfigurationError(f"url must be {hint}, not {_redact(url)!r}")
+    if parts.scheme == "unix":
+        if cluster:
+            raise ConfigurationError("a Redis Cluster is reached over TCP: use redis://")
+        if not parts.path:
+            raise ConfigurationError(f"url {_redact(url)!r} names no socket: unix:///path")
+        return
+    if not parts.hostname:
+        raise ConfigurationError(f"url {_redact(url)!r} names no host: give {hint}")
+    if port == 0 or (db and not db.isdecimal()) or (db.isdecimal() and not db.isascii()):
+        raise ConfigurationError(
+            f"url {_redact(url)!r}: the port is 1-65535 and the path a database number"
+        )
 
 
 def _redact(url: object) -> str:
