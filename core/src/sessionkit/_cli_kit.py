@@ -551,6 +551,8 @@ def _logout() -> click.Command:
             chains = _known_chains(await _devnet_chain(required=False))
             async with make_kit(app, chains) as kit:
                 stored = await kit.get_sessions()
+                if not stored:
+                    return []
                 if everything:
                     await kit.logout()
                     return [f"{s['actor']}@{s['permission']}" for s in stored]

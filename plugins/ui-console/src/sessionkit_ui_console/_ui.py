@@ -404,13 +404,16 @@ class ConsoleUI(UserInterface):
                 return None, False
             if default is None:
                 values = [option.value for option in options]
+                shown = ", ".join(
+                    o.value if o.label == o.value else f"{o.label} ({o.value})" for o in options
+                )
                 reason = (
                     f"the default {kind} {wanted!r} is not one of them"
                     if wanted
                     else "nobody can be asked here (not a terminal)"
                 )
                 raise NoChoiceError(
-                    f"a {kind} must be chosen among {values} and {reason}: pass it as an "
+                    f"a {kind} must be chosen among {shown} and {reason}: pass it as an "
                     f"option (for the sessionkit command: --{kind}), or "
                     f"ConsoleUI(defaults={{{kind!r}: ...}})",
                     choice=kind,
