@@ -68,3 +68,17 @@ async def test_storage_redis_on_a_cluster_from_the_environment(
         assert restored.actor == "carol"
         await other.logout(restored)
         assert await other.get_sessions() == []
+
+
+@pytest.mark.anyio
+async def test_no_cluster_at_the_url_is_a_storage_error(app_name: str) -> None:
+    from sessionkit.errors import StorageError
+    from sessionkit_storage_redis.testing import free_port
+
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    storage = RedisStorage(url=url, app_name=app_name, cluster=True, timeout=2)
+    with pytest.raises(StorageError, match="Redis at"):
+        await storage.read("session")
+    with pytest.raises(StorageError, match="could not connect to Redis"):
+        async with storage:
+            pass

@@ -179,7 +179,13 @@ class RedisStorage(SessionStorage):
         if self._depth == 0:
             stack = contextlib.AsyncExitStack()
             with self._translated("connect to"):
-                self._entered = await _enter(stack, self._new_client())
+                await self._check_reachable()
+                try:
+                    self._entered = await _enter(stack, self._new_client())
+                except BaseException:
+                    with contextlib.suppress(Exception):
+                        await stack.aclose()
+                    raise
             self._stack = stack
         self._depth += 1
         return self
@@ -321,6 +327,7 @@ class RedisStorage(SessionStorage):
             yield client
             return
         # Connecting is bounded by the client's connect_timeout, each command by fail_after.
+        await self._check_reachable()
         failure: Exception | None = None
         async with contextlib.AsyncExitStack() as stack:
             fresh = await _enter(stack, self._new_client())
@@ -331,6 +338,16 @@ class RedisStorage(SessionStorage):
                 failure = exc
         if failure is not None:
             raise failure
+
+    async def _check_reachable(self) -> None:
+        """Before a cluster client: is anything listening at the URL? (A cluster client's
+        discovery leaves buffers unclosed when its first node refuses the connection.)"""
+        if not self.cluster or self._url is None:
+            return
+        parts = urlsplit(self._url)
+        with anyio.fail_after(self.timeout):
+            probe = await anyio.connect_tcp(parts.hostname or "127.0.0.1", parts.port or 6379)
+        await probe.aclose()
 
     async def _fetch(self, client: Client[Any], names: list[str]) -> list[object]:
         """The values of ``names``; a read on a pooled connection that broke (a restarted
