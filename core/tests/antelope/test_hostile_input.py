@@ -8,6 +8,7 @@ a small packed transaction whose id needed all of its actions.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import struct
 import time
@@ -51,18 +52,19 @@ decode = BUILTINS.decode
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-# Generous for a shared 2-CPU runner; the bounded operations take well under 50 ms.
+# CPU seconds, generous: the bounded operations take well under 50 ms.
 FAST = 1.0
 
 
 def timed(call: Callable[[], object]) -> tuple[object, float]:
-    """What ``call`` returned or raised (a SessionKitError), and the seconds it took."""
-    started = time.perf_counter()
+    """What ``call`` returned or raised (a SessionKitError), and the CPU seconds it took (the
+    CPU time of this process, so that other work on a shared machine does not count)."""
+    started = time.process_time()
     try:
         result: object = call()
     except SessionKitError as exc:
         result = exc
-    return result, time.perf_counter() - started
+    return result, time.process_time() - started
 
 
 def make_abi(*structs: tuple[str, str, list[tuple[str, str]]], **extra: Any) -> ABI:
@@ -227,16 +229,18 @@ def compile_seconds(count: int) -> float:
     best = float("inf")
     for _ in range(3):
         abi = make_abi(*structs)
-        found, seconds = timed(lambda a=abi: a.decode(f"d{count - 1}", b"\x00\x00\x00"))  # type: ignore[misc]
+        gc.collect()
+        started = time.process_time()  # CPU time: other work on the machine does not count
+        found = abi.decode(f"d{count - 1}", b"\x00\x00\x00")
+        best = min(best, time.process_time() - started)
         assert found == {"a": None, "b": None, "n": None}
-        best = min(best, seconds)
     return best
 
 
 def test_compiling_is_linear_in_the_size_of_the_abi() -> None:
     small, large = compile_seconds(400), compile_seconds(3200)
     assert small < FAST
-    assert large / small < 24, (small, large)  # 8 times the structs: 8x linear, 64x quadratic
+    assert large / small < 32, (small, large)  # 8 times the structs: 8x linear, 64x quadratic
 
 
 @pytest.mark.parametrize(
