@@ -54,22 +54,22 @@ ODD_SIZES: list[Any] = [0, -1, True, False, 1.5, "100", None, 2**32, 10**5000]
 
 @pytest.mark.parametrize("max_size", ODD_SIZES, ids=[type(v).__name__ for v in ODD_SIZES])
 def test_odd_max_sizes_are_refused_before_inflating(max_size: Any) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(InvalidValue, match="max_size is the most bytes"):
         SigningRequest.from_uri(BOMB, max_size=max_size)
     with pytest.raises(InvalidValue, match="max_size"):
         SigningRequest.from_bytes(bytes((0x82,)) + deflated(bytes(100)), max_size=max_size)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.integers(min_value=1, max_value=2**20))
 @example(1)
 def test_every_accepted_max_size_is_a_real_limit(max_size: int) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(InvalidSigningRequest, match=f"more than {max_size} bytes"):
         SigningRequest.from_uri(BOMB, max_size=max_size)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 # -- a hostile contract ABI through resolve -----------------------------------------------------
@@ -108,10 +108,10 @@ def test_resolving_against_a_hostile_abi_stops_within_milliseconds(action: str) 
         action={"account": "evil", "name": action, "authorization": [], "data": ""},
         chain_id=ChainName.EOS,
     )
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(SessionKitError) as caught:
         request.resolve({"evil": HOSTILE}, "alice@active", **TAPOS)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert isinstance(caught.value, DecodeError | InvalidSigningRequest)
 
 
