@@ -74,13 +74,14 @@ def make_cli(*, discover: bool = True, plugins: Iterable[object] = ()) -> click.
 
         'demo' tells the whole story on a local devnet. 'login', 'sessions', 'transact' and
         'logout' do it step by step for an app's stored sessions; 'devnet' runs the local
-        chain; 'plugins' lists what is installed.
+        chain; 'plugins' lists what is installed; 'new-plugin' writes a plugin package.
         """
 
     from sessionkit._cli_demo import demo_command
     from sessionkit._cli_kit import kit_commands
+    from sessionkit._template._command import new_plugin
 
-    for command in (*kit_commands(), _devnet_group(), demo_command()):
+    for command in (*kit_commands(), _devnet_group(), demo_command(), new_plugin):
         cli.add_command(command)
     _add_plugin_commands(cli, discover=discover, plugins=plugins)
     return cli

@@ -13,7 +13,7 @@ from sessionkit.cli import make_cli
 DOC = Path(__file__).resolve().parents[3] / "docs" / "cli.md"
 # <!-- help: sessionkit devnet start --> followed by a ```text fence
 BLOCK = re.compile(
-    r"(<!-- help: sessionkit(?P<args>[a-z ]*) -->\n```text\n)(?P<body>.*?)(```)", re.S
+    r"(<!-- help: sessionkit(?P<args>[a-z -]*) -->\n```text\n)(?P<body>.*?)(```)", re.S
 )
 
 
@@ -35,7 +35,17 @@ def regenerated(text: str) -> str:
 def test_the_reference_shows_the_current_help() -> None:
     text = DOC.read_text(encoding="utf-8")
     shown = {m.group("args").strip() for m in BLOCK.finditer(text)}
-    assert {"", "login", "sessions", "transact", "logout", "plugins", "demo", "devnet"} <= shown
+    assert {
+        "",
+        "login",
+        "sessions",
+        "transact",
+        "logout",
+        "plugins",
+        "demo",
+        "devnet",
+        "new-plugin",
+    } <= shown
     assert regenerated(text) == text, (
         "docs/cli.md is out of date: run uv run python core/tests/cli/test_docs.py"
     )
