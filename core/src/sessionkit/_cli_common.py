@@ -118,6 +118,6 @@ def output() -> Output:
 
 
 def examples(*commands: str) -> str:
-    """An epilog listing example command lines, kept as written (click's ``\\b`` marker)."""
+    r"""An epilog listing example command lines, kept as written (click's ``\b`` marker)."""
     lines = "\n".join(f"  $ {command}" for command in commands)
     return f"\b\nExample{'s' if len(commands) > 1 else ''}:\n{lines}"

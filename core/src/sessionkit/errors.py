@@ -378,4 +378,4 @@ class DevnetError(SessionKitError):
 
 
 class DevnetUnavailable(DevnetError):
-    """This platform cannot run the devnet node; the message says why and what would fix it."""
+    """The devnet node cannot run on this platform; the message says why and what would fix it."""

@@ -88,22 +88,25 @@ class MemoryStorage(SessionStorage):
         return f"MemoryStorage(keys={sorted(self._values)!r})"
 
     async def read(self, key: str) -> str | None:
+        """The value under ``key``, or None."""
         _check_key(key)
         return self._values.get(key)
 
     async def write(self, key: str, value: str) -> None:
+        """Store ``value`` under ``key``."""
         _check_key(key)
         _check_value(key, value)
         self._values[key] = value
 
     async def remove(self, key: str) -> None:
+        """Remove ``key``; no error if it is absent."""
         _check_key(key)
         self._values.pop(key, None)
 
     async def update(
         self, keys: Sequence[str], change: Callable[[Values], Values]
     ) -> dict[str, str | None]:
-        # No await between reading and writing: atomic for every task of this event loop.
+        """Apply ``change`` to ``keys`` at once: no await between reading and writing."""
         return _apply(self._values, keys, change)
 
 
@@ -145,6 +148,7 @@ class FileStorage(SessionStorage):
         return f"FileStorage({str(self.directory)!r})"
 
     async def read(self, key: str) -> str | None:
+        """The value under ``key`` in the file, or None."""
         _check_key(key)
         from anyio import to_thread  # loaded with the first file access, not with the kit
 
@@ -152,17 +156,20 @@ class FileStorage(SessionStorage):
         return values.get(key)
 
     async def write(self, key: str, value: str) -> None:
+        """Store ``value`` under ``key`` (an atomic update of the file)."""
         _check_key(key)
         _check_value(key, value)
         await self.update([key], lambda _: {key: value})
 
     async def remove(self, key: str) -> None:
+        """Remove ``key`` (an atomic update of the file); no error if it is absent."""
         _check_key(key)
         await self.update([key], lambda _: {key: None})
 
     async def update(
         self, keys: Sequence[str], change: Callable[[Values], Values]
     ) -> dict[str, str | None]:
+        """Apply ``change`` under the file lock, in a thread; the file is replaced atomically."""
         for key in keys:
             _check_key(key)
         from anyio import to_thread

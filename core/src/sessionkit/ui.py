@@ -193,6 +193,7 @@ class HeadlessUI(UserInterface):
     id: ClassVar[str] = "headless"
 
     async def login(self, context: LoginContext) -> UserInterfaceLoginResponse:
+        """Take the only wallet and chain; fail naming the options where there are several."""
         index = context.wallet_plugin_index
         if index is None:
             options = [w.id for w in context.wallet_plugins]
@@ -219,6 +220,7 @@ class HeadlessUI(UserInterface):
         return UserInterfaceLoginResponse(wallet_plugin_index=index, chain_id=chain_id)
 
     async def prompt(self, args: PromptArgs) -> PromptResponse:
+        """Refuse: nobody is there to answer a wallet's prompt."""
         raise NoChoiceError(
             f"a wallet asked a person something ({args.title!r}) but the kit has no user "
             "interface: pass ui= (for example ui='console' with sessionkit-ui-console)",

@@ -340,8 +340,11 @@ class RedisStorage(SessionStorage):
             raise failure
 
     async def _check_reachable(self) -> None:
-        """Before a cluster client: is anything listening at the URL? (A cluster client's
-        discovery leaves buffers unclosed when its first node refuses the connection.)"""
+        """Check that something listens at the URL before a cluster client is made.
+
+        A cluster client's discovery leaves buffers unclosed when its first node refuses the
+        connection.
+        """
         if not self.cluster or self._url is None:
             return
         parts = urlsplit(self._url)
@@ -449,7 +452,7 @@ class RedisStorage(SessionStorage):
 
 def _event_loop() -> object:
     """The running event loop (asyncio) or run (trio): a lock belongs to one of them."""
-    import asyncio
+    import asyncio  # noqa: TID251 - which loop runs, a fact anyio does not expose
 
     try:
         return asyncio.get_running_loop()
