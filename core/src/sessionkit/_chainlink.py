@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import httpx
 
+    from sessionkit.antelope import PublicKey
     from sessionkit.chain import ChainDefinition
 
 __all__ = ["ChainLink"]
@@ -24,7 +25,8 @@ class ChainLink:
         self.chain = chain
         self.client = APIClient(chain.urls, http_client=http_client)
         self.http_client = self.client.http_client
-        self.confirmed_keys: set[str] = set()
+        #: Keys as objects: comparing them needs no base58 text, which costs more than a lookup.
+        self.confirmed_keys: set[PublicKey] = set()
 
     async def aclose(self) -> None:
         """Close the client's own connections (a shared HTTP client stays open)."""

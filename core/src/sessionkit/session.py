@@ -174,7 +174,7 @@ class Session:
 
     @property
     def abi_cache(self) -> ABICache:
-        """This session's ABI cache (preloaded with the ``abis`` it was given)."""
+        """The session's ABI cache (preloaded with the ``abis`` it was given)."""
         if self._abi_cache is None:
             from sessionkit.chain import ABICache  # loads the ABI codec: not at import
 
@@ -634,7 +634,7 @@ async def _check_signatures(
     unknown = [
         (key, source)
         for key, source in zip(keys, sources, strict=True)
-        if str(key) not in link.confirmed_keys
+        if key not in link.confirmed_keys
     ]
     if not unknown:
         return
@@ -655,7 +655,7 @@ async def _check_signatures(
                 f"the signature from {source} was made with {key}, a key this transaction does "
                 "not need: it signed another transaction or chain, or the wrong key"
             )
-        link.confirmed_keys.add(str(key))
+        link.confirmed_keys.add(key)
 
 
 async def _return_values(
