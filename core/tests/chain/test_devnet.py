@@ -218,10 +218,14 @@ async def test_push_transaction_and_send_transaction2(
     client: APIClient, devnet: Devnet, token_abi: ABI
 ) -> None:
     carol = devnet.accounts["carol"]
-    first = await transfer(client, devnet, token_abi, carol, "dave", "0.0001 SYS", "push")
+    first = await transfer(
+        client, devnet, token_abi, carol, "dave", "0.0001 SYS", f"push {secrets.token_hex(4)}"
+    )
     pushed = await client.push_transaction(PackedTransaction.from_signed(first))
     assert pushed.transaction_id == first.id
-    second = await transfer(client, devnet, token_abi, carol, "dave", "0.0001 SYS", "send2")
+    second = await transfer(
+        client, devnet, token_abi, carol, "dave", "0.0001 SYS", f"send2 {secrets.token_hex(4)}"
+    )
     sent = await client.send_transaction2(second)
     assert sent.transaction_id == second.id
     assert sent.processed.error is None

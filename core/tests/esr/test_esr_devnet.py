@@ -7,6 +7,7 @@ chain); an action request resolved and signed by our code is accepted by the nod
 
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING
 
 import pytest
@@ -143,12 +144,13 @@ async def test_resolved_action_request_signed_by_our_code_broadcasts(
     cache = ABICache(client)
     token = await cache.get_abi(devnet.token_contract)
     quantity = Asset.from_string(f"1.2345 {devnet.token_symbol.code}")
+    memo = f"esr {secrets.token_hex(4)}"  # each event loop's run sends its own transaction
     request = SigningRequest.create(
         action={
             "account": devnet.token_contract,
             "name": "transfer",
             "authorization": [{"actor": "............1", "permission": "............2"}],
-            "data": {"from": "............1", "to": "bob", "quantity": quantity, "memo": "esr"},
+            "data": {"from": "............1", "to": "bob", "quantity": quantity, "memo": memo},
         },
         chain_id=devnet.chain_id,
         callback=CALLBACK,
