@@ -9,21 +9,26 @@ around it starts the devnet first and stops it at the end, whatever happens.
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib
 import os
 import tempfile
-from typing import TYPE_CHECKING
+import webbrowser
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from sessionkit._cli_common import CONTEXT, Output, examples, output
 from sessionkit._cli_kit import installed_wallets, wallet_id
 from sessionkit.errors import ConfigurationError
+from sessionkit.ui import UserInterface
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from sessionkit.chain import APIClient, ChainDefinition
     from sessionkit.storage import SessionStorage
+    from sessionkit.ui import PromptArgs, PromptResponse
 
 __all__ = ["demo_command", "story"]
 
@@ -49,18 +54,30 @@ def demo_command() -> click.Command:
         "and a phone that reaches this machine's devnet).",
     )
     @click.option(
+        "--ui",
+        "ui_id",
+        type=click.Choice(["console", "web"]),
+        default="console",
+        show_default=True,
+        help="The user interface: this terminal, or a page in your browser (needs "
+        "sessionkit-ui-web; the page's URL is printed too).",
+    )
+    @click.option(
         "--simulate",
         is_flag=True,
-        help="With --wallet anchor: run a local relay and a simulated Anchor wallet (offline).",
+        help="With --wallet anchor: run a local relay and a simulated Anchor wallet that "
+        "scans each QR code shown, signing with alice's devnet key (offline; needs "
+        "sessionkit-wallet-anchor).",
     )
-    def demo(wallet: str, simulate: bool) -> None:
+    def demo(wallet: str, ui_id: str, simulate: bool) -> None:
         """Tell SessionKit's story on a local devnet, printing each step.
 
         It starts a devnet (building its environment on first use), logs in as alice with
-        the console user interface and the private-key wallet, transfers 1.0000 SYS to bob
-        twice (the second time with the session restored from storage by a fresh kit), prints
-        the balances and the session, logs out and stops the devnet. Off a terminal it asks
-        nothing; in a terminal it lets you choose the account (Enter takes alice@active).
+        the user interface and the wallet chosen (the console and the private-key wallet by
+        default), transfers 1.0000 SYS to bob twice (the second time with the session
+        restored from storage by a fresh kit), prints the balances and the session, logs out
+        and stops the devnet. Off a terminal the console asks nothing; in a terminal it lets
+        you choose the account (Enter takes alice@active).
         """
         import anyio
 
@@ -68,15 +85,9 @@ def demo_command() -> click.Command:
 
         if simulate and wallet != "anchor":
             raise click.UsageError("--simulate goes with --wallet anchor")
-        if simulate:
-            raise ConfigurationError(
-                "--simulate is not available yet: the simulated Anchor and its local relay "
-                "live in sessionkit-wallet-anchor's testing module, which the core command may "
-                "not import; run the Anchor flow offline with the test "
-                "tests/test_terminal.py::test_an_anchor_login_read_from_the_screen_through_the_"
-                "local_relay"
-            )
+        simulation = _simulation() if simulate else None
         out = output()
+        user_interface = _user_interface(ui_id, out)
         out.step("1. Start a local Antelope devnet (a real Leap node)")
         with Devnet(progress=out.progress) as devnet:
             out.say(f"   Devnet ready at {devnet.url} (chain {str(devnet.chain_id)[:12]}...)")
@@ -85,27 +96,129 @@ def demo_command() -> click.Command:
 
             chain = ChainDefinition(devnet.chain_id, devnet.url, name="SessionKit devnet")
             with (
-                _private_key_in_environment(alice.private_key.to_string()),
+                _environment(SESSIONKIT_PRIVATE_KEY=alice.private_key.to_string()),
                 tempfile.TemporaryDirectory(prefix="sessionkit-demo-") as home,
             ):
                 from sessionkit.storage import FileStorage
 
                 chosen = wallet_id(wallet, installed_wallets())
                 assert chosen is not None
-                anyio.run(story, out, chain, chosen, FileStorage(directory=home))
+                storage = FileStorage(directory=home)
+                if simulation is None:
+                    anyio.run(story, out, chain, chosen, storage, user_interface)
+                else:
+                    simulated = functools.partial(
+                        _simulated,
+                        simulation,
+                        out=out,
+                        chain=chain,
+                        wallet=chosen,
+                        storage=storage,
+                        ui=user_interface,
+                        key=alice.private_key.to_string(),
+                    )
+                    anyio.run(simulated)
             out.step("10. Stop the devnet")
         out.say(("Done: node stopped, nothing left behind.", "green"))
 
     return demo
 
 
+def _plugin_module(module: str, distribution: str, why: str) -> Any:
+    """``module`` of an installed plugin, imported when the person asks for it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise ConfigurationError(
+            f"{why} needs the {distribution} distribution, which is not installed: install "
+            f"it (pip install {distribution}, or uv pip install {distribution}) and run the "
+            "demo again"
+        ) from exc
+
+
+def _simulation() -> Any:
+    return _plugin_module(
+        "sessionkit_wallet_anchor.testing", "sessionkit-wallet-anchor", "--simulate"
+    )
+
+
+def _user_interface(ui_id: str, out: Output) -> UserInterface | str:
+    """The console's id, or a `WebUI` that prints its page's URL before opening it."""
+    if ui_id != "web":
+        return ui_id
+    from sessionkit.plugins import PluginHost
+
+    registered = PluginHost(strict=False).registered("ui").get("web")
+    if registered is None:
+        _plugin_module("sessionkit_ui_web", "sessionkit-ui-web", "--ui web")
+        raise ConfigurationError(  # pragma: no cover - installed but not registered
+            "sessionkit-ui-web is installed but registers no 'web' user interface: reinstall it"
+        )
+
+    def opener(url: str) -> None:
+        out.say("   Open ", (url, "bold"), " in your browser (opening it now)")
+        webbrowser.open(url)
+
+    made = registered.factory(opener=opener)
+    if not isinstance(made, UserInterface):  # pragma: no cover - the plugin's contract
+        raise ConfigurationError("the 'web' user interface is not a UserInterface")
+    return made
+
+
+async def _simulated(
+    testing: Any,
+    *,
+    out: Output,
+    chain: ChainDefinition,
+    wallet: str,
+    storage: SessionStorage,
+    ui: UserInterface | str,
+    key: str,
+) -> None:
+    """The story with Anchor simulated: a local relay, and a phone that scans each QR code."""
+    import anyio
+
+    if isinstance(ui, str):  # made here so the phone sees what it shows
+        from sessionkit.plugins import PluginHost
+
+        ui = PluginHost(strict=False).registered("ui")[ui].factory()
+        assert isinstance(ui, UserInterface)
+    async with testing.LocalRelay() as relay:
+        out.say(f"   Local relay at {relay.url}; a simulated Anchor holds alice's key")
+        anchor = testing.SimulatedAnchor(
+            relay_url=relay.url, node_url=chain.url, key=key, account="alice@active"
+        )
+        async with anchor, anyio.create_task_group() as phone:
+            shown = ui.prompt
+
+            async def prompt(args: PromptArgs) -> PromptResponse:
+                uri = next((e.data for e in args.elements if e.type == "qr"), None)
+                if isinstance(uri, str):
+                    phone.start_soon(_scan, out, anchor, uri)
+                return await shown(args)
+
+            ui.prompt = prompt  # type: ignore[method-assign]
+            with _environment(SESSIONKIT_ANCHOR_BUOY_URL=relay.url):
+                await story(out, chain, wallet, storage, ui)
+            phone.cancel_scope.cancel()
+
+
+async def _scan(out: Output, anchor: Any, uri: str) -> None:
+    import anyio
+
+    await anyio.sleep(0.5)  # as a person takes their phone
+    out.say("   (the simulated Anchor scans the QR code and approves)")
+    await anchor.scan(uri)
+
+
 @contextlib.contextmanager
-def _private_key_in_environment(key: str) -> Iterator[None]:
-    """The private-key wallet reads its key from $SESSIONKIT_PRIVATE_KEY, as a bot's would."""
-    names = ("SESSIONKIT_PRIVATE_KEY", "SESSIONKIT_PRIVATE_KEY_FILE")
+def _environment(**values: str) -> Iterator[None]:
+    """Variables the plugins read ($SESSIONKIT_PRIVATE_KEY, as a bot's wallet would), set for
+    the demo only."""
+    names = (*values, "SESSIONKIT_PRIVATE_KEY_FILE")
     saved = {name: os.environ.get(name) for name in names}
     os.environ.pop("SESSIONKIT_PRIVATE_KEY_FILE", None)
-    os.environ["SESSIONKIT_PRIVATE_KEY"] = key
+    os.environ.update(values)
     try:
         yield
     finally:
@@ -116,13 +229,19 @@ def _private_key_in_environment(key: str) -> Iterator[None]:
                 os.environ[name] = value
 
 
-async def story(out: Output, chain: ChainDefinition, wallet: str, storage: SessionStorage) -> None:
+async def story(
+    out: Output,
+    chain: ChainDefinition,
+    wallet: str,
+    storage: SessionStorage,
+    ui: UserInterface | str = "console",
+) -> None:
     """The getting-started code: log in, transfer, restore, transfer again, log out."""
     from sessionkit import SessionKit
 
-    out.step("2. Create a SessionKit with the console user interface and the wallet")
+    out.step("2. Create a SessionKit with the user interface and the wallet")
     async with SessionKit(
-        DEMO_APP, [chain], ui="console", wallet_plugins=[wallet], storage=storage
+        DEMO_APP, [chain], ui=ui, wallet_plugins=[wallet], storage=storage
     ) as kit:
         out.say(f"   {kit!r}")
         out.step("3. Log in")
@@ -137,7 +256,7 @@ async def story(out: Output, chain: ChainDefinition, wallet: str, storage: Sessi
 
     out.step("6. Restore the session in a fresh kit, from storage")
     async with SessionKit(
-        DEMO_APP, [chain], ui="console", wallet_plugins=[wallet], storage=storage
+        DEMO_APP, [chain], ui=ui, wallet_plugins=[wallet], storage=storage
     ) as fresh:
         restored = await fresh.restore()
         if restored is None:  # pragma: no cover - the login above stored it
