@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from sessionkit.antelope import Checksum256, Name
@@ -101,7 +101,13 @@ def parse_serialized(value: object, where: str = "a stored session") -> dict[str
     if isinstance(chain, Mapping):
         chain = chain.get("id")
     try:
-        chain_id = Checksum256(chain) if isinstance(chain, str | Checksum256) else None
+        chain_id = (
+            _chain_text(chain)
+            if isinstance(chain, str)
+            else str(chain)
+            if isinstance(chain, Checksum256)
+            else None
+        )
         actor = Name.from_string(value["actor"]) if isinstance(value.get("actor"), str) else None
         permission = (
             Name.from_string(value["permission"])
@@ -122,7 +128,7 @@ def parse_serialized(value: object, where: str = "a stored session") -> dict[str
     if data is not None and not isinstance(data, Mapping):
         raise InvalidValue(f"'data' of {where} is an object")
     parsed: dict[str, Any] = {
-        "chain": str(chain_id),
+        "chain": chain_id,
         "actor": str(actor),
         "permission": str(permission),
         "walletPlugin": {"id": plugin["id"], "data": dict(plugin_data)},
@@ -132,6 +138,12 @@ def parse_serialized(value: object, where: str = "a stored session") -> dict[str
     if "default" in value:
         parsed["default"] = value["default"] is True
     return parsed
+
+
+@lru_cache(maxsize=64)
+def _chain_text(text: str) -> str:
+    """A chain id checked and in lower-case hex; remembered, as stored sessions share a few."""
+    return str(Checksum256(text))
 
 
 def encode_session_url(serialized: Mapping[str, Any]) -> str:

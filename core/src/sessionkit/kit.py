@@ -192,6 +192,14 @@ class SessionKit:
             f"{[str(c.id) for c in self.chains]}"
         )
 
+    def _stored_chain(self, chain_id: str) -> ChainDefinition:
+        """The kit's chain for a stored session's (already checked, lower-case hex) chain id:
+        the text is compared first, so restoring many sessions parses no chain id again."""
+        for chain in self.chains:
+            if str(chain.id) == chain_id:
+                return chain
+        return self.get_chain_definition(chain_id)
+
     def set_endpoint(self, chain_id: Checksum256 | str, url: str) -> None:
         """Reach a chain through another API URL from now on (existing sessions keep theirs)."""
         chain = self.get_chain_definition(chain_id)
@@ -201,7 +209,7 @@ class SessionKit:
 
     def _link(self, chain: ChainDefinition) -> ChainLink:
         link = self._links.get(str(chain.id))
-        if link is None or link.chain != chain:
+        if link is None or (link.chain is not chain and link.chain != chain):
             link = ChainLink(chain, self.http_client)
             self._links[str(chain.id)] = link
         return link
@@ -603,7 +611,7 @@ class SessionKit:
                 f"{serialized['actor']}@{serialized['permission']}: {type(exc).__name__}: {exc}"
             ) from exc
         return self._session(
-            self.get_chain_definition(serialized["chain"]),
+            self._stored_chain(serialized["chain"]),
             PermissionLevel(serialized["actor"], serialized["permission"]),
             wallet,
             data=serialized.get("data"),

@@ -143,8 +143,10 @@ class Session:
         if plugin_host is None:
             plugin_host = PluginHost(discover=False, scoped=self.transact_plugins)
         self._host = plugin_host
-        self._owns_link = chain_link is None or chain_link.chain != self.chain
-        if chain_link is None or chain_link.chain != self.chain:
+        self._owns_link = chain_link is None or (
+            chain_link.chain is not self.chain and chain_link.chain != self.chain
+        )
+        if self._owns_link or chain_link is None:
             chain_link = ChainLink(self.chain, http_client)
         self._link = chain_link
         self._initial_abis = normalize_abis(abis)
