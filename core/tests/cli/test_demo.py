@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from typing import TYPE_CHECKING
@@ -98,3 +99,49 @@ def test_simulate_goes_with_the_anchor_wallet() -> None:
     shown = CliRunner().invoke(make_cli(discover=False), ["demo", "--simulate"])
     assert shown.exit_code == EXIT_USAGE
     assert "--simulate goes with --wallet anchor" in shown.output
+
+
+@pytest.mark.devnet
+def test_the_web_demo_logs_in_on_the_page_it_prints(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium")
+    assert chromium, "chromium is not installed (apt-get install chromium)"
+    # $BROWSER is how a person picks their browser: 'true' opens nothing, this test does
+    env = {**demo_environment(tmp_path), "BROWSER": "true", "PYTHONUNBUFFERED": "1"}
+    for name in ("DISPLAY", "WAYLAND_DISPLAY"):
+        env.pop(name, None)
+    printed: list[str] = []
+    with subprocess.Popen(
+        [sys.executable, "-m", "sessionkit.cli", "demo", "--ui", "web"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    ) as demo:
+        try:
+            assert demo.stdout is not None
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=chromium, headless=True)
+                page = browser.new_page()
+                for line in demo.stdout:
+                    printed.append(line)
+                    opened = re.search(r"Open (http://127\.0\.0\.1:\d+/\S+) in your browser", line)
+                    if opened:  # a person clicks their account on the page
+                        page.goto(opened.group(1))
+                        page.click(
+                            '#view button[data-kind="permission"][data-value="alice@active"]'
+                        )
+                    if "Logged in as" in line:
+                        break
+                browser.close()
+            printed.append(demo.stdout.read())
+            assert demo.wait(timeout=120) == EXIT_OK, "".join(printed)
+        finally:
+            if demo.poll() is None:
+                demo.kill()
+    story = "".join(printed)
+    assert "ui 'web'" in story
+    assert "Logged in as alice@active" in story
+    assert_stopped(assert_told_the_story(story))
