@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 from sessionkit.chain import APIClient
 from sessionkit.cli import EXIT_OK, EXIT_USAGE, make_cli
-from sessionkit.errors import ChainConnectionError
+from sessionkit.errors import ChainConnectionError, ConfigurationError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -145,3 +145,10 @@ def test_the_web_demo_logs_in_on_the_page_it_prints(tmp_path: Path) -> None:
     assert "ui 'web'" in story
     assert "Logged in as alice@active" in story
     assert_stopped(assert_told_the_story(story))
+
+
+def test_a_missing_plugin_names_the_distribution_to_install() -> None:
+    from sessionkit._cli_demo import _plugin_module
+
+    with pytest.raises(ConfigurationError, match=r"sessionkit-wallet-nothing.*pip install"):
+        _plugin_module("sessionkit_wallet_nothing", "sessionkit-wallet-nothing", "--simulate")
