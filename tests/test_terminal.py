@@ -260,3 +260,28 @@ def test_ctrl_c_during_the_demo_stops_its_devnet(tmp_path: Path) -> None:
 
     with pytest.raises(ChainConnectionError):
         anyio.run(gone)
+
+
+@pytest.mark.devnet
+def test_the_simulated_anchor_demo_in_a_terminal_scans_the_qr_codes_drawn(tmp_path: Path) -> None:
+    env = environment(tmp_path, None, term="xterm-256color")
+    demo = sessionkit(["demo", "--wallet", "anchor", "--simulate"], env, timeout=180)
+    demo.expect(r"Devnet ready at (http://127\.0\.0\.1:\d+)", timeout=180)
+    url = demo.match.group(1)
+    demo.expect(r"(esr:[A-Za-z0-9_\-]+)")  # the login request, drawn as a QR code beside it
+    assert drawn_qr(demo.before)
+    demo.expect("the simulated Anchor scans the QR code")
+    demo.expect("Logged in as ")
+    demo.expect(r"transaction [0-9a-f]{64}")
+    demo.expect("Restore the session in a fresh kit")
+    demo.expect("the simulated Anchor scans the QR code")
+    demo.expect(r"transaction [0-9a-f]{64}")
+    demo.expect("nothing left behind")
+    assert finished(demo) == 0
+
+    async def gone() -> None:
+        async with APIClient(url, timeout=2) as client:
+            await client.get_info()
+
+    with pytest.raises(ChainConnectionError):
+        anyio.run(gone)
