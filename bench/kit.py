@@ -14,7 +14,9 @@ Run ``uv run python bench/kit.py``. It starts a devnet and prints one JSON objec
 - ``restore_per_s``: ``kit.restore()`` of the one stored session of a `FileStorage`
   (which, as in WharfKit, persists it as default again: a locked, fsynced file write), and
   ``restore_no_persist_per_s`` with ``set_as_default=False`` (a read only);
-- ``restore_all_1000_ms``: ``kit.restore_all()`` of 1,000 stored sessions (target under 100 ms);
+- ``restore_all_1000_ms``: ``kit.restore_all()`` of 1,000 stored sessions (target under 100 ms),
+  and ``restore_all_1000_cpu_ms`` the CPU time of it (steadier when the machine is shared: the
+  wall time also counts waiting for the worker thread that reads the file);
 - ``import_ms``: ``from sessionkit import SessionKit`` in a fresh interpreter, the import alone
   (target under 150 ms), ``import_cpu_ms`` the CPU time of it, and ``import_package_ms``:
   ``import sessionkit`` alone.
@@ -146,7 +148,7 @@ async def restore_figures(chain: ChainDefinition) -> dict[str, float]:
         }
         for n in range(STORED)
     ]
-    restore_rates, read_rates, all_times = [], [], []
+    restore_rates, read_rates, all_times, all_cpu = [], [], [], []
     with tempfile.TemporaryDirectory() as one, tempfile.TemporaryDirectory() as many:
         await _store(FileStorage(one), stored[:1])
         await _store(FileStorage(many), stored)
@@ -177,14 +179,16 @@ async def restore_figures(chain: ChainDefinition) -> dict[str, float]:
                 for _ in range(RESTORES):
                     await single.restore(set_as_default=False)
                 read_rates.append(RESTORES / (time.perf_counter() - start))
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), time.process_time()
                 sessions = await thousand.restore_all()
                 all_times.append(time.perf_counter() - start)
+                all_cpu.append(time.process_time() - start_cpu)
                 assert len(sessions) == STORED
     return {
         "restore_per_s": round(statistics.median(restore_rates), 1),
         "restore_no_persist_per_s": round(statistics.median(read_rates), 1),
         "restore_all_1000_ms": round(statistics.median(all_times) * 1000, 1),
+        "restore_all_1000_cpu_ms": round(statistics.median(all_cpu) * 1000, 1),
     }
 
 
