@@ -186,7 +186,7 @@ async def test_anchor_login_from_the_pages_request_then_a_transfer_over_its_chan
     assert isinstance(wallet, AnchorWallet)
     assert wallet.data["channelUrl"] == anchor.channel
     assert wallet.data["channelName"] == "Simulated Anchor"
-    assert relay.listeners(request.callback) == 0
+    await relay.wait_for_listeners(0, request.callback)
     # The transfer: shown as Anchor's prompt, sent sealed over the channel, on chain.
     assert transact["title"] == "Complete using Anchor"
     assert "Simulated Anchor" in transact["body"]

@@ -25,13 +25,6 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.anyio
 
 
-async def _settle(relay: LocalRelay, channel: str, listeners: int) -> None:
-    """Wait (briefly) until the relay counts ``listeners`` sockets on ``channel``."""
-    with anyio.fail_after(3):
-        while relay.listeners(channel) != listeners:  # noqa: ASYNC110 - polling a count
-            await anyio.sleep(0.01)
-
-
 async def test_a_message_sent_before_anyone_listens_is_buffered_then_received(
     relay: LocalRelay, http: httpx.AsyncClient
 ) -> None:
@@ -40,7 +33,7 @@ async def test_a_message_sent_before_anyone_listens_is_buffered_then_received(
     assert relay.buffered(channel) == b"hello"
     assert await buoy.receive(http, channel, timeout=5) == b"hello"
     assert relay.buffered(channel) is None
-    await _settle(relay, channel, 0)
+    await relay.wait_for_listeners(0, channel)
 
 
 async def test_a_live_listener_gets_the_message_and_acknowledges_it(
@@ -56,7 +49,7 @@ async def test_a_live_listener_gets_the_message_and_acknowledges_it(
     async with anyio.create_task_group() as tg:
         tg.start_soon(listen)
         await ready.wait()
-        await _settle(relay, channel, 1)
+        await relay.wait_for_listeners(1, channel)
         # "delivered" is only answered once the v2 listener acknowledged the frame.
         assert await buoy.send(http, channel, "ünïcode") == "delivered"
     assert got == ["ünïcode".encode()]
@@ -107,7 +100,7 @@ async def test_messages_over_the_limit_are_refused_both_ways(
     relay.faults.frames = [b"\x42\x42\x01\x01" + b"x" * 5000]
     with anyio.fail_after(5), pytest.raises(RelayMessageTooLarge):
         await buoy.receive(http, channel, timeout=3, max_size=1000)
-    await _settle(relay, channel, 0)
+    await relay.wait_for_listeners(0, channel)
 
 
 @pytest.mark.parametrize(
@@ -120,7 +113,7 @@ async def test_malformed_v2_frames_are_a_protocol_error(
     channel = buoy.channel_url(relay.url)
     with anyio.fail_after(5), pytest.raises(RelayProtocolError):
         await buoy.receive(http, channel, timeout=3)
-    await _settle(relay, channel, 0)
+    await relay.wait_for_listeners(0, channel)
 
 
 async def test_raw_frames_are_messages_of_a_relay_without_v2(
@@ -159,13 +152,13 @@ async def test_timeout_and_cancellation_close_the_socket(
         await buoy.receive(http, channel, timeout=0.5, ready=ready)
     assert timed_out.value.seconds == 0.5
     assert ready.is_set()
-    await _settle(relay, channel, 0)
+    await relay.wait_for_listeners(0, channel)
 
     before = len(anyio.get_running_tasks())
     with anyio.move_on_after(0.3) as scope:
         await buoy.receive(http, channel)
     assert scope.cancelled_caught
-    await _settle(relay, channel, 0)
+    await relay.wait_for_listeners(0, channel)
     assert len(anyio.get_running_tasks()) <= before
 
 
@@ -282,7 +275,14 @@ async def test_the_socket_is_recycled_and_the_message_still_arrives(
     async with anyio.create_task_group() as tg:
         tg.start_soon(listen)
         await anyio.sleep(1.0)
-        await _settle(relay, channel, 1)
+        await relay.wait_for_listeners(1, channel)
         await buoy.send(http, channel, b"after recycling")
     assert got == [b"after recycling"]
     assert len([s for m, _, s in relay.log if m == "GET" and s == 101]) >= 3
+
+
+async def test_waiting_for_a_count_the_relay_never_reaches_says_what_it_saw(
+    relay: LocalRelay,
+) -> None:
+    with pytest.raises(TimeoutError, match=r"still counts 0 listeners on nobody after 0\.05 s"):
+        await relay.wait_for_listeners(1, "nobody", timeout=0.05)

@@ -197,6 +197,29 @@ class LocalRelay:
         found = self._channels.get(_channel_name(channel))
         return 0 if found is None else len(found.listeners)
 
+    async def wait_for_listeners(
+        self,
+        count: int,
+        channel: str | None = None,
+        *,
+        timeout: float = 5.0,  # noqa: ASYNC109 - a test helper bounds its own wait by default
+    ) -> None:
+        """Wait until ``listeners(channel)`` is ``count``.
+
+        A socket the client closed leaves the relay a moment later, once the relay has read the
+        close: assert on counts after a close through this, not ``listeners``. Raises
+        ``TimeoutError`` naming the count seen when ``timeout`` seconds pass first.
+        """
+        with anyio.move_on_after(timeout):
+            while self.listeners(channel) != count:  # noqa: ASYNC110 - polling a count
+                await anyio.sleep(0.01)
+            return
+        where = "in all" if channel is None else f"on {channel}"
+        raise TimeoutError(
+            f"the relay still counts {self.listeners(channel)} listeners {where} after "
+            f"{timeout} s, not {count}"
+        )
+
     def buffered(self, channel: str) -> bytes | None:
         """The message waiting for a listener on ``channel``, if any."""
         found = self._channels.get(_channel_name(channel))
