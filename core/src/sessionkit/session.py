@@ -469,7 +469,11 @@ class _Pipeline:
             request = resolved.request
             revisions.append(
                 _revision(
-                    wallet.id, request, modified=True, allowed=True, signatures=response.signatures
+                    wallet.id,
+                    request.clone(),
+                    modified=True,
+                    allowed=True,
+                    signatures=response.signatures,
                 )
             )
         if self.validate:
@@ -527,7 +531,7 @@ class _Pipeline:
             revisions.append(
                 _revision(
                     code,
-                    new if modified and new is not None else request,
+                    new.clone() if modified and new is not None else request,
                     modified=modified,
                     allowed=self.context.allow_modify,
                     signatures=answer.signatures,
@@ -591,7 +595,7 @@ def _revision(
         code=code,
         modified=modified,
         allow_modify=allowed,
-        request=request.encode(),
+        signing_request=request,
         signatures=tuple(str(s) for s in signatures),
     )
 

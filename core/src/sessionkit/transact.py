@@ -10,6 +10,7 @@ transaction of every session.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import msgspec
@@ -36,16 +37,22 @@ class BeforeSignResult(msgspec.Struct, frozen=True, kw_only=True):
     signatures: tuple[Signature, ...] = ()
 
 
-class Revision(msgspec.Struct, frozen=True, kw_only=True):
+class Revision(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     """One step in a transaction's history: who (``code``), whether it changed the request,
-    whether changes were allowed then, the request afterwards (an ``esr:`` URI) and the
-    signatures it added. The first revision is the ``original`` request."""
+    whether changes were allowed then, the request afterwards and the signatures it added.
+    The first revision is the ``original`` request."""
 
     code: str
     modified: bool
     allow_modify: bool
-    request: str
+    signing_request: SigningRequest
     signatures: tuple[str, ...] = ()
+
+    @cached_property
+    def request(self) -> str:
+        """The request after this step as an ``esr:`` URI, as WharfKit records it (encoded
+        when first read: most apps never read it)."""
+        return self.signing_request.encode()
 
 
 class ActionReturnType(msgspec.Struct, frozen=True, kw_only=True):

@@ -232,6 +232,13 @@ async def test_appending_plugin_is_adopted_when_allowed(
         ("fee-appender", True),
     ]
     assert SigningRequest.from_uri(result.revisions[1].request) == result.request
+    original = result.revisions[0]
+    assert original.request == original.signing_request.encode()
+    assert (
+        SigningRequest.from_uri(original.request).raw_actions
+        == original.signing_request.raw_actions
+    )
+    assert len(original.signing_request.raw_actions) == 1  # as asked, before the fee was added
 
 
 async def test_appending_plugin_is_refused_when_not_allowed(

@@ -43,6 +43,7 @@ def _pack(text: str) -> int:
 
 
 @lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)  # names repeat (accounts, actions, permissions); bad ones raise, uncached
 def _strict_value(text: str) -> int:
     if _STRICT.fullmatch(text) is None or text.endswith("."):
         raise InvalidName(f"{shown(text)} is not an Antelope name: {_RULE}")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import struct
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import ClassVar, Self
 
 from sessionkit._redact import shown
@@ -36,7 +37,14 @@ _US = timedelta(microseconds=1)
 
 def _parse_us(text: object) -> int:
     """Microseconds since 1970 of an ISO 8601 UTC string (fraction kept to the microsecond)."""
-    match = _ISO.fullmatch(text) if isinstance(text, str) else None
+    if isinstance(text, str):
+        return _parse_string_us(text)
+    raise InvalidTime(f"{shown(text)} is not a time: write YYYY-MM-DDTHH:MM:SS[.fff] in UTC")
+
+
+@lru_cache(maxsize=1024)  # a node's answer repeats its block time in every trace
+def _parse_string_us(text: str) -> int:
+    match = _ISO.fullmatch(text)
     if match is None:
         raise InvalidTime(f"{shown(text)} is not a time: write YYYY-MM-DDTHH:MM:SS[.fff] in UTC")
     year, month, day, hour, minute, second, fraction = match.groups()

@@ -194,9 +194,10 @@ def _resolve_action(
         raise InvalidSigningRequest(
             f"data of action {account or '(identity)'}::{name} does not match its ABI: {exc}"
         ) from exc
-    if any(p in data for p in _PLACEHOLDER_BYTES):
-        decoded = resolve_placeholders(abi, type_name, decoded, signer)
-        data = abi.encode(type_name, decoded)
+    if any(p in data for p in _PLACEHOLDER_BYTES):  # the bytes of a placeholder name, maybe
+        replaced = resolve_placeholders(abi, type_name, decoded, signer)
+        if replaced != decoded:  # else other values only looked like one (an amount of 1)
+            decoded, data = replaced, abi.encode(type_name, replaced)
     authorization = [_resolve_auth(p, signer) for p in action["authorization"]]
     resolved = Action(
         account=Name(account),
