@@ -261,3 +261,59 @@ def test_any_key_text_seals_or_raises_an_invalid_value(text: str | bytes) -> Non
     ):
         with contextlib.suppress(InvalidValue):
             call()
+
+
+# -- create: whatever an app passes, only our errors ---------------------------------------------
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=14) | st.binary(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=14), inner),
+    max_leaves=12,
+)
+ACTION_KEYS = st.fixed_dictionaries(
+    {},
+    optional={
+        "account": JSONISH | st.just("eosio.token"),
+        "name": JSONISH | st.just("transfer"),
+        "authorization": JSONISH | st.just([{"actor": "alice", "permission": "active"}]),
+        "data": JSONISH | st.just("00"),
+    },
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    kind=st.sampled_from(["action", "actions", "transaction", "identity"]),
+    value=JSONISH | ACTION_KEYS | st.lists(ACTION_KEYS | JSONISH, max_size=2),
+)
+@example(kind="action", value={"account": "a", "name": "b", "authorization": None})
+@example(kind="actions", value=[None])
+@example(kind="transaction", value={"actions": 5})
+@example(kind="identity", value=5)
+def test_create_refuses_any_malformed_argument_with_a_sessionkit_error(
+    kind: str, value: Any
+) -> None:
+    with contextlib.suppress(SessionKitError):
+        SigningRequest.create(chain_id=ChainName.EOS, **{kind: value})
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    option=st.sampled_from(["info", "chain_ids", "abis", "callback", "broadcast", "background"]),
+    value=JSONISH,
+)
+@example(option="info", value=5)
+@example(option="chain_ids", value=5)
+@example(option="abis", value={"eosio.token": 5})
+def test_create_refuses_any_malformed_option_with_a_sessionkit_error(
+    option: str, value: Any
+) -> None:
+    action = {
+        "account": "eosio.token",
+        "name": "transfer",
+        "authorization": [{"actor": "alice", "permission": "active"}],
+        "data": {"from": "alice", "to": "bob", "quantity": "1.0000 SYS", "memo": ""},
+    }
+    chain: dict[str, Any] = {"chain_id": None} if option == "chain_ids" else {}
+    with contextlib.suppress(SessionKitError):
+        SigningRequest.create(action=action, **{"chain_id": ChainName.EOS, **chain, option: value})

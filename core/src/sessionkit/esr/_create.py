@@ -10,6 +10,7 @@ testnet silently asked wallets to sign for mainnet.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self
 
 from sessionkit.errors import InvalidSigningRequest
@@ -19,6 +20,7 @@ from sessionkit.esr._parts import (
     ChainIdLike,
     abi_map,
     action_json,
+    action_list,
     chain_ids_bytes,
     chain_variant,
     identity_req,
@@ -29,7 +31,7 @@ from sessionkit.esr._parts import (
 from sessionkit.esr._placeholders import PLACEHOLDER_ACTOR, PLACEHOLDER_PERMISSION
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Sequence
 
     from sessionkit.antelope import ABI, Action, Name, Transaction
 
@@ -105,7 +107,7 @@ class RequestFactory(RequestModel):
         elif action is not None:
             req = ["action", action_json(action, abi_by_account)]
         elif actions is not None:
-            encoded = [action_json(a, abi_by_account) for a in actions]
+            encoded = [action_json(a, abi_by_account) for a in action_list(actions, "actions")]
             req = ["action", encoded[0]] if len(encoded) == 1 else ["action[]", encoded]
         else:
             assert transaction is not None
@@ -118,6 +120,10 @@ class RequestFactory(RequestModel):
         must_be(background, bool, "background")
         if callback is not None:
             must_be(callback, str, "a callback URL")
+        if info is not None and not isinstance(info, Mapping):
+            raise InvalidSigningRequest(
+                f"info maps keys to values, e.g. {{'note': 'hello'}}, not {type(info).__name__}"
+            )
         for key in info or {}:
             must_be(key, str, "an info key")
         flags = (RequestFlags.BROADCAST if broadcast else 0) | (

@@ -22,6 +22,7 @@ __all__ = [
     "ChainIdLike",
     "abi_map",
     "action_json",
+    "action_list",
     "chain_checksum",
     "chain_ids_bytes",
     "chain_variant",
@@ -52,8 +53,22 @@ def must_be(value: object, kind: type | tuple[type, ...], what: str) -> None:
 
 
 def abi_map(abis: Mapping[str, ABI] | None) -> dict[str, ABI]:
-    """``abis`` keyed by account name as text."""
-    return {str(k): v for k, v in (abis or {}).items()}
+    """``abis`` keyed by account name as text; anything but ``{account: ABI}`` is refused."""
+    if abis is None:
+        return {}
+    if not isinstance(abis, Mapping):
+        raise InvalidSigningRequest(
+            f"abis maps account names to their ABI, e.g. {{'eosio.token': abi}}, not "
+            f"{type(abis).__name__}"
+        )
+    found = {str(k): v for k, v in abis.items()}
+    for account, abi in found.items():
+        if not isinstance(abi, ABI):
+            raise InvalidSigningRequest(
+                f"abis[{shown(account)}] is not an ABI (sessionkit.antelope.ABI) but "
+                f"{type(abi).__name__}: build one with ABI.from_json(...)"
+            )
+    return found
 
 
 def copy_json(value: Any) -> Any:
@@ -109,6 +124,13 @@ def _hex_data(data: object) -> str:
     )
 
 
+def action_list(actions: object, what: str) -> list[Any]:
+    """``actions`` as a list, or ``InvalidSigningRequest`` naming ``what`` when it is none."""
+    if not isinstance(actions, list | tuple):
+        raise InvalidSigningRequest(f"{what} is a list of actions, not {type(actions).__name__}")
+    return list(actions)
+
+
 def action_json(action: Action | Mapping[str, Any], abis: Mapping[str, ABI]) -> dict[str, Any]:
     """An action in the codec's JSON form, its data encoded with ``abis`` when it is a mapping."""
     if isinstance(action, Action):
@@ -118,12 +140,21 @@ def action_json(action: Action | Mapping[str, Any], abis: Mapping[str, ABI]) -> 
             "authorization": [p.to_json() for p in action.authorization],
             "data": bytes(action.data).hex(),
         }
+    if not isinstance(action, Mapping):
+        raise InvalidSigningRequest(
+            "an action is an Action or a mapping with 'account', 'name', 'authorization' and "
+            f"'data', not {type(action).__name__}"
+        )
     try:
         account = str(Name(action["account"]))
         name = str(Name(action["name"]))
-        authorization = [
-            PermissionLevel.from_json(p).to_json() for p in action.get("authorization", ())
-        ]
+        levels = action.get("authorization", ())
+        if not isinstance(levels, list | tuple):
+            raise InvalidSigningRequest(
+                "an action's 'authorization' is a list of permission levels such as "
+                f"[{{'actor': 'alice', 'permission': 'active'}}], not {type(levels).__name__}"
+            )
+        authorization = [PermissionLevel.from_json(p).to_json() for p in levels]
         data = action.get("data", b"")
     except KeyError as exc:
         raise InvalidSigningRequest(f"an action needs {exc.args[0]!r}") from None
@@ -147,15 +178,24 @@ def transaction_json(
     if isinstance(transaction, Transaction):
         tx_json: dict[str, Any] = transaction.to_json()
         return tx_json
+    if not isinstance(transaction, Mapping):
+        raise InvalidSigningRequest(
+            f"a transaction is a Transaction or its JSON mapping, not {type(transaction).__name__}"
+        )
     tx = null_transaction(transaction)
-    tx["actions"] = [action_json(a, abis) for a in tx["actions"]]
-    tx["context_free_actions"] = [action_json(a, abis) for a in tx["context_free_actions"]]
+    for key in ("actions", "context_free_actions"):
+        tx[key] = [action_json(a, abis) for a in action_list(tx[key], f"a transaction's {key!r}")]
     canonical: dict[str, Any] = Transaction.from_json(tx).to_json()
     return canonical
 
 
 def identity_req(identity: Mapping[str, Any], version: int) -> tuple[list[Any], int]:
     """The ``req`` variant of an identity request, and the version it needs (3 with a scope)."""
+    if not isinstance(identity, Mapping):
+        raise InvalidSigningRequest(
+            "identity is a mapping with an optional 'scope' and 'permission', not "
+            f"{type(identity).__name__}"
+        )
     scope = identity.get("scope")
     permission = identity.get("permission")
     perm_json = None if permission is None else PermissionLevel.from_json(permission).to_json()
@@ -197,6 +237,10 @@ def _refuse_bool(chain_id: object) -> None:
 
 def chain_ids_bytes(chain_ids: Sequence[ChainIdLike]) -> bytes:
     """The ``chain_ids`` info value: a serialized ``variant_id[]``."""
+    if not isinstance(chain_ids, list | tuple):
+        raise InvalidSigningRequest(
+            f"chain_ids is a list of chain ids or aliases, not {type(chain_ids).__name__}"
+        )
     variants = [chain_variant(c) for c in chain_ids]
     return esr_abi(3).encode("variant_id[]", variants)
 
