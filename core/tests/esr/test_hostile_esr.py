@@ -317,3 +317,58 @@ def test_create_refuses_any_malformed_option_with_a_sessionkit_error(
     chain: dict[str, Any] = {"chain_id": None} if option == "chain_ids" else {}
     with contextlib.suppress(SessionKitError):
         SigningRequest.create(action=action, **{"chain_id": ChainName.EOS, **chain, option: value})
+
+
+TOKEN = ABI.from_json(
+    {
+        "structs": [
+            {
+                "name": "transfer",
+                "base": "",
+                "fields": [
+                    {"name": "from", "type": "name"},
+                    {"name": "to", "type": "name"},
+                    {"name": "quantity", "type": "asset"},
+                    {"name": "memo", "type": "string"},
+                ],
+            }
+        ],
+        "actions": [{"name": "transfer", "type": "transfer", "ricardian_contract": ""}],
+    }
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    options=st.dictionaries(
+        st.sampled_from(
+            [
+                "expiration",
+                "ref_block_num",
+                "ref_block_prefix",
+                "block_num",
+                "timestamp",
+                "expire_seconds",
+                "chain_id",
+            ]
+        ),
+        JSONISH | st.integers(),
+    ),
+    signer=JSONISH | st.just("alice@active"),
+)
+@example(options={"block_num": "x", "ref_block_prefix": 1, "timestamp": 5}, signer="alice@active")
+@example(options={"block_num": 1, "ref_block_prefix": 1, "expire_seconds": "x"}, signer="a@b")
+def test_resolve_refuses_any_malformed_option_with_a_sessionkit_error(
+    options: dict[str, Any], signer: Any
+) -> None:
+    action = {
+        "account": "eosio.token",
+        "name": "transfer",
+        "authorization": [{"actor": P1, "permission": P2}],
+        "data": {"from": P1, "to": "bob", "quantity": "1.0000 SYS", "memo": ""},
+    }
+    request = SigningRequest.create(
+        action=action, chain_id=ChainName.EOS, abis={"eosio.token": TOKEN}
+    )
+    with contextlib.suppress(SessionKitError):
+        request.resolve({"eosio.token": TOKEN}, signer, **options)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypedDict, TypeVar, Unpack
 
+from sessionkit._redact import shown
 from sessionkit.antelope import (
     ABI,
     Action,
@@ -156,8 +157,16 @@ def _header(
                 "this request needs TAPoS: give expiration, ref_block_num and ref_block_prefix "
                 "(or block_num, ref_block_prefix and timestamp)"
             )
-        if not 0 <= prefix <= 0xFFFFFFFF or ref_num < 0:
-            raise InvalidSigningRequest("ref_block_num and ref_block_prefix must be unsigned")
+        if (
+            not _is_int(prefix)
+            or not _is_int(ref_num)
+            or not 0 <= prefix <= 0xFFFFFFFF
+            or ref_num < 0
+        ):
+            raise InvalidSigningRequest(
+                "ref_block_num (or block_num) and ref_block_prefix must be unsigned integers, "
+                f"not {shown(ref_num)} and {shown(prefix)}"
+            )
         ref_num &= 0xFFFF
     elif request.is_identity and request.version > 2:
         if expiration is not None:
@@ -167,6 +176,14 @@ def _header(
     else:
         expires = TimePointSec.from_json(tx["expiration"])
     return expires, ref_num, prefix
+
+
+#: The longest expiry a resolve accepts: a day (nodes refuse more than an hour by default).
+_MAX_EXPIRE_SECONDS = 86_400
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _resolve_action(
@@ -248,6 +265,11 @@ def _time(value: TimePointSec | datetime | str) -> TimePointSec:
 def _expiration_after(
     timestamp: TimePointSec | datetime | str | None, seconds: int
 ) -> TimePointSec:
+    if not _is_int(seconds) or not 0 <= seconds <= _MAX_EXPIRE_SECONDS:
+        raise InvalidSigningRequest(
+            f"expire_seconds is a whole number of seconds from 0 to {_MAX_EXPIRE_SECONDS}, "
+            f"not {shown(seconds)}"
+        )
     start = datetime.now(UTC) if timestamp is None else _time(timestamp).to_datetime()
     return TimePointSec.from_datetime(start.replace(microsecond=0) + timedelta(seconds=seconds))
 
