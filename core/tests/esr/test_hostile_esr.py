@@ -293,8 +293,11 @@ ACTION_KEYS = st.fixed_dictionaries(
 def test_create_refuses_any_malformed_argument_with_a_sessionkit_error(
     kind: str, value: Any
 ) -> None:
-    with contextlib.suppress(SessionKitError):
-        SigningRequest.create(chain_id=ChainName.EOS, **{kind: value})
+    try:
+        request = SigningRequest.create(chain_id=ChainName.EOS, **{kind: value})
+    except SessionKitError:
+        return
+    assert SigningRequest.from_uri(request.encode()) == request  # accepted means encodable
 
 
 @settings(max_examples=300, deadline=None)
@@ -315,8 +318,13 @@ def test_create_refuses_any_malformed_option_with_a_sessionkit_error(
         "data": {"from": "alice", "to": "bob", "quantity": "1.0000 SYS", "memo": ""},
     }
     chain: dict[str, Any] = {"chain_id": None} if option == "chain_ids" else {}
-    with contextlib.suppress(SessionKitError):
-        SigningRequest.create(action=action, **{"chain_id": ChainName.EOS, **chain, option: value})
+    try:
+        request = SigningRequest.create(
+            action=action, **{"chain_id": ChainName.EOS, **chain, option: value}
+        )
+    except SessionKitError:
+        return
+    assert SigningRequest.from_uri(request.encode()) == request  # accepted means encodable
 
 
 TOKEN = ABI.from_json(
@@ -372,3 +380,23 @@ def test_resolve_refuses_any_malformed_option_with_a_sessionkit_error(
     )
     with contextlib.suppress(SessionKitError):
         request.resolve({"eosio.token": TOKEN}, signer, **options)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda r: SigningRequest.create(action=r.raw_actions[0], chain_id=1, callback="\ud800"),
+        lambda r: SigningRequest.create(action=r.raw_actions[0], chain_id=1, info={"\ud800": "v"}),
+        lambda r: SigningRequest.create(action=r.raw_actions[0], chain_id=1, info={"k": "\ud800"}),
+        lambda r: r.set_callback("\ud800"),
+        lambda r: r.set_info_key("\ud800", "v"),
+        lambda r: r.set_info_key("k", "\ud800"),
+    ],
+    ids=["callback", "info-key", "info-value", "set-callback", "set-key", "set-value"],
+)
+def test_text_that_is_not_unicode_is_refused_where_it_is_given(change: Any) -> None:
+    action = {"account": "eosio.token", "name": "transfer", "authorization": [], "data": "00"}
+    request = SigningRequest.create(action=action, chain_id=ChainName.EOS)
+    with pytest.raises(InvalidSigningRequest, match="lone surrogate"):
+        change(request)
+    assert SigningRequest.from_uri(request.encode()) == request

@@ -27,6 +27,7 @@ from sessionkit.esr._parts import (
     info_bytes,
     must_be,
     transaction_json,
+    utf8,
 )
 from sessionkit.esr._placeholders import PLACEHOLDER_ACTOR, PLACEHOLDER_PERMISSION
 
@@ -120,12 +121,14 @@ class RequestFactory(RequestModel):
         must_be(background, bool, "background")
         if callback is not None:
             must_be(callback, str, "a callback URL")
+            utf8(callback, "the callback URL")
         if info is not None and not isinstance(info, Mapping):
             raise InvalidSigningRequest(
                 f"info maps keys to values, e.g. {{'note': 'hello'}}, not {type(info).__name__}"
             )
         for key in info or {}:
             must_be(key, str, "an info key")
+            utf8(key, "an info key")
         flags = (RequestFlags.BROADCAST if broadcast else 0) | (
             RequestFlags.BACKGROUND if background else 0
         )
@@ -150,7 +153,7 @@ class RequestFactory(RequestModel):
             "info": info_pairs,
         }
         request = cls(version, data)
-        request.to_bytes()  # encode now, so data the ABI refuses fails here and not later
+        # no encoding here: every part was checked above, and the bytes are made when first needed
         return request
 
     @classmethod

@@ -15,7 +15,14 @@ from sessionkit.antelope import Name, PrivateKey, Signature
 from sessionkit.errors import InvalidSigningRequest
 from sessionkit.esr._abi_defs import esr_abi
 from sessionkit.esr._model import RequestFlags, RequestModel, RequestSignature
-from sessionkit.esr._parts import abi_map, action_json, chain_ids_bytes, info_bytes, must_be
+from sessionkit.esr._parts import (
+    abi_map,
+    action_json,
+    chain_ids_bytes,
+    info_bytes,
+    must_be,
+    utf8,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -47,6 +54,7 @@ class RequestEditor(RequestModel):
     def set_callback(self, url: str, background: bool = False) -> None:
         """Set the callback URL and whether it runs in the background."""
         must_be(url, str, "a callback URL")
+        utf8(url, "the callback URL")
         must_be(background, bool, "background")
         self._data["callback"] = url
         self._set_flag(RequestFlags.BACKGROUND, background)
@@ -61,6 +69,7 @@ class RequestEditor(RequestModel):
     def set_raw_info_key(self, key: str, value: bytes) -> None:
         """Set info ``key`` to raw bytes, replacing an existing pair in place."""
         must_be(key, str, "an info key")
+        utf8(key, "an info key")
         must_be(value, (bytes, bytearray, memoryview), f"the raw value of info key {key!r}")
         for pair in self._data["info"]:
             if pair["key"] == key:

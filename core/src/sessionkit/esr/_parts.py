@@ -32,6 +32,7 @@ __all__ = [
     "info_bytes",
     "is_identity_action",
     "must_be",
+    "utf8",
     "null_transaction",
     "transaction_json",
     "variant_chain_id",
@@ -50,6 +51,16 @@ def must_be(value: object, kind: type | tuple[type, ...], what: str) -> None:
         kinds = kind if isinstance(kind, tuple) else (kind,)
         names = " or ".join(k.__name__ for k in kinds)
         raise InvalidSigningRequest(f"{what} must be {names}, not {type(value).__name__}")
+
+
+def utf8(text: str, what: str) -> bytes:
+    """``text`` as UTF-8; ``InvalidSigningRequest`` naming ``what`` for a lone surrogate."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidSigningRequest(
+            f"{what} is not valid Unicode text (it holds a lone surrogate): {shown(text)}"
+        ) from None
 
 
 def abi_map(abis: Mapping[str, ABI] | None) -> dict[str, ABI]:
@@ -256,7 +267,7 @@ def variant_chain_id(variant: Sequence[Any]) -> Checksum256:
 def info_bytes(value: object) -> bytes:
     """An info value's bytes when no ABI type is given (see ``SigningRequest.create``)."""
     if isinstance(value, str):
-        return value.encode("utf-8")
+        return utf8(value, "an info value")
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value)
     if isinstance(value, bool):
