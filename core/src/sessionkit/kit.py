@@ -77,7 +77,8 @@ class SessionKit:
     which the pytest plugin sets).
 
     Use ``async with SessionKit(...) as kit:`` (or ``await kit.aclose()``) to close the HTTP
-    connections it opened.
+    connections it opened; ``async with`` also holds open a storage made from an id, such as
+    ``storage="redis"``, for the length of the block.
     """
 
     def __init__(
@@ -126,11 +127,19 @@ class SessionKit:
         self.ui = self._make_ui(ui)
         self.wallet_plugins = self._make_wallets(wallet_plugins)
         self.storage = self._make_storage(storage)
+        self._owns_storage = not isinstance(storage, SessionStorage)
+        self._storage_entered = False
         self._links: dict[str, ChainLink] = {}
 
     # -- lifecycle ------------------------------------------------------------------------------
 
     async def __aenter__(self) -> Self:
+        """Enter a storage the kit made itself (``storage="redis"``) when it is an async context
+        manager, so one connection pool serves the whole block; a storage you gave is yours."""
+        enter = getattr(self.storage, "__aenter__", None)
+        if self._owns_storage and enter is not None and not self._storage_entered:
+            await enter()
+            self._storage_entered = True
         return self
 
     async def __aexit__(
@@ -139,7 +148,12 @@ class SessionKit:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self.aclose()
+        try:
+            await self.aclose()
+        finally:
+            if self._storage_entered:
+                self._storage_entered = False
+                await self.storage.__aexit__(exc_type, exc, tb)  # type: ignore[attr-defined]
 
     @property
     def http_client(self) -> httpx.AsyncClient:

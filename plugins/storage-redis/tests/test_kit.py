@@ -91,6 +91,39 @@ async def test_storage_redis_resolves_through_the_entry_point_and_the_environmen
     assert 590 <= ttl <= 600
 
 
+def _other_clients(server: RedisServer) -> int:
+    """Connections to ``server`` besides the ``redis-cli`` asking."""
+    listed = _redis_cli(server, "CLIENT", "LIST").splitlines()
+    return sum(1 for line in listed if "cmd=client|list" not in line)
+
+
+async def test_a_kit_holds_the_storage_it_made_open_for_its_block(
+    redis_server: RedisServer, app_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SESSIONKIT_REDIS_URL", redis_server.url)
+    async with SessionKit(
+        app_name, [OFFLINE_CHAIN], wallet_plugins=[KeyWallet(KEY)], storage="redis"
+    ) as kit:
+        await kit.restore(stored("bob"))
+        assert await anyio.to_thread.run_sync(_other_clients, redis_server) >= 1
+        assert [s["actor"] for s in await kit.get_sessions()] == ["bob"]
+    assert await anyio.to_thread.run_sync(_other_clients, redis_server) == 0
+    kit = SessionKit(app_name, [OFFLINE_CHAIN], wallet_plugins=[KeyWallet(KEY)], storage="redis")
+    assert [s["actor"] for s in await kit.get_sessions()] == ["bob"]  # without a block: per call
+    assert await anyio.to_thread.run_sync(_other_clients, redis_server) == 0
+
+
+async def test_a_kit_leaves_a_storage_it_was_given_to_its_owner(
+    redis_server: RedisServer, app_name: str
+) -> None:
+    storage = RedisStorage(url=redis_server.url, app_name=app_name)
+    async with SessionKit(
+        app_name, [OFFLINE_CHAIN], wallet_plugins=[KeyWallet(KEY)], storage=storage
+    ) as kit:
+        await kit.restore(stored("bob"))
+        assert await anyio.to_thread.run_sync(_other_clients, redis_server) == 0
+
+
 def test_storage_redis_without_the_url_says_what_to_set(
     app_name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
