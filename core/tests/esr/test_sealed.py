@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 
+import msgspec
 import pytest
-from sessionkit.antelope import KeyType, PrivateKey
+from sessionkit.antelope import KeyType, PrivateKey, enc_hook
 from sessionkit.errors import DecodeError, InvalidSealedMessage
 from sessionkit.esr import sealed as sealed_module
 from sessionkit.esr.sealed import SealedMessage, seal, unseal, unseal_text
@@ -179,3 +181,18 @@ def test_from_json_returns_instances_as_is() -> None:
 def test_only_text_or_bytes_are_sealed(message: object) -> None:
     with pytest.raises(InvalidSealedMessage, match="str or bytes"):
         seal(message, DAPP, WALLET.public_key, 1)  # type: ignore[arg-type]
+
+
+def test_one_json_form_and_no_change_after_sealing() -> None:
+    message = seal("hello", DAPP, WALLET.public_key, nonce=2**40)
+    assert message.to_json()["nonce"] == str(2**40)  # the reference's form of a big uint64
+    assert SealedMessage.from_json(message.to_json()) == message
+    with pytest.raises(NotImplementedError, match="to_json"):  # no second, msgspec-made form
+        msgspec.json.encode(message, enc_hook=enc_hook)
+    with pytest.raises(AttributeError, match="cannot be changed"):
+        message.nonce = 1  # type: ignore[misc]
+    assert copy.deepcopy(message) is message
+    assert message.ciphertext.hex() not in repr(message)
+    match message:
+        case SealedMessage(sender, nonce, _, _):
+            assert (sender, nonce) == (DAPP.public_key, 2**40)

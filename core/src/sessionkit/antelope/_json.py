@@ -70,7 +70,8 @@ def enc_hook(value: Any) -> Any:
             "a PrivateKey is never written as JSON: write its public key "
             "(key.public_key) or, where the secret is really meant, key.to_string()"
         )
-    raise NotImplementedError(f"msgspec cannot encode a {type(value).__name__} as JSON")
+    hint = ": encode its to_json() instead" if callable(getattr(value, "to_json", None)) else ""
+    raise NotImplementedError(f"msgspec cannot encode a {type(value).__name__} as JSON{hint}")
 
 
 def dec_hook(kind: type, value: Any) -> Any:

@@ -54,23 +54,63 @@ def _abi() -> ABI:
     )
 
 
-class SealedMessage(msgspec.Struct, frozen=True, rename={"from_": "from"}):
-    """An encrypted message: who sealed it, the nonce, the ciphertext and the key checksum."""
+class SealedMessage:
+    """An encrypted message: who sealed it, the nonce, the ciphertext and the key checksum.
+
+    A value type like the Antelope ones: immutable, compared by value, with one JSON form, the
+    reference's (``to_json`` / ``from_json``), and its ABI form (``to_abi`` / ``from_abi``).
+    """
+
+    __slots__ = ("checksum", "ciphertext", "from_", "nonce")
+    __match_args__ = ("from_", "nonce", "ciphertext", "checksum")
 
     from_: PublicKey
     nonce: int
     ciphertext: bytes
     checksum: int
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.from_, PublicKey):
+    def __init__(self, from_: PublicKey, nonce: int, ciphertext: bytes, checksum: int) -> None:
+        if not isinstance(from_, PublicKey):
             raise InvalidSealedMessage("a sealed message's from_ must be a PublicKey")
-        if type(self.nonce) is not int or not 0 <= self.nonce < _UINT64:
+        if type(nonce) is not int or not 0 <= nonce < _UINT64:
             raise InvalidSealedMessage("a sealed message's nonce is a uint64 (0 to 2^64-1)")
-        if type(self.checksum) is not int or not 0 <= self.checksum < _UINT32:
+        if type(checksum) is not int or not 0 <= checksum < _UINT32:
             raise InvalidSealedMessage("a sealed message's checksum is a uint32 (0 to 2^32-1)")
-        if not isinstance(self.ciphertext, bytes):
+        if not isinstance(ciphertext, bytes):
             raise InvalidSealedMessage("a sealed message's ciphertext must be bytes")
+        object.__setattr__(self, "from_", from_)
+        object.__setattr__(self, "nonce", nonce)
+        object.__setattr__(self, "ciphertext", bytes(ciphertext))
+        object.__setattr__(self, "checksum", checksum)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a SealedMessage cannot be changed: seal a new one")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("a SealedMessage cannot be changed: seal a new one")
+
+    def _key(self) -> tuple[PublicKey, int, bytes, int]:
+        return (self.from_, self.nonce, self.ciphertext, self.checksum)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SealedMessage):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"SealedMessage(from_={self.from_}, nonce={self.nonce}, "
+            f"ciphertext=<{len(self.ciphertext)} bytes>, checksum={self.checksum})"
+        )
+
+    def __copy__(self) -> Self:
+        return self
+
+    def __deepcopy__(self, memo: object) -> Self:
+        return self
 
     def to_abi(self) -> bytes:
         """The ABI encoding: key (type byte + data), nonce u64, ciphertext bytes, checksum u32."""
