@@ -15,6 +15,7 @@ import zlib
 from typing import Any
 
 import pytest
+import unit_abis
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from sessionkit.antelope import ABI, Name, PrivateKey
@@ -327,23 +328,7 @@ def test_create_refuses_any_malformed_option_with_a_sessionkit_error(
     assert SigningRequest.from_uri(request.encode()) == request  # accepted means encodable
 
 
-TOKEN = ABI.from_json(
-    {
-        "structs": [
-            {
-                "name": "transfer",
-                "base": "",
-                "fields": [
-                    {"name": "from", "type": "name"},
-                    {"name": "to", "type": "name"},
-                    {"name": "quantity", "type": "asset"},
-                    {"name": "memo", "type": "string"},
-                ],
-            }
-        ],
-        "actions": [{"name": "transfer", "type": "transfer", "ricardian_contract": ""}],
-    }
-)
+TOKEN = ABI.from_json(unit_abis.TOKEN)
 
 
 @settings(max_examples=300, deadline=None)
