@@ -4,6 +4,7 @@ and when a request moves on to the next URL. What a real node answers is tested 
 from __future__ import annotations
 
 import contextlib
+import inspect
 import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -423,3 +424,28 @@ async def test_unencodable_bodies_are_invalid_values() -> None:
     async with Nodes(a=answer()).client("a") as client:
         with pytest.raises(InvalidValue, match="JSON"):
             await client.call("/v1/chain/get_info", {"x": object()})
+
+
+class _StopsMidBody(httpx.AsyncBaseTransport):
+    """Starts writing a request's body, then fails as a cancelled or broken write would."""
+
+    def __init__(self) -> None:
+        self.bodies: list[Any] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        chunks = aiter(request.stream)  # type: ignore[arg-type]
+        self.bodies.append(chunks)
+        await anext(chunks)
+        raise httpx.WriteError("the connection broke while writing the body")
+
+
+async def test_a_request_stopped_mid_body_leaves_nothing_to_finalize() -> None:
+    """httpx's body stream is an async generator that trio reports when it is left unfinished
+    (a request cancelled mid-write); the client's bodies are plain iterators."""
+    transport = _StopsMidBody()
+    async with httpx.AsyncClient(transport=transport) as http:
+        client = APIClient("http://127.0.0.1:9", http_client=http)
+        with pytest.raises(ChainConnectionError):
+            await client.call("/v1/chain/get_block", {"block_num_or_id": 1})
+    assert len(transport.bodies) == 1
+    assert not inspect.isasyncgen(transport.bodies[0])

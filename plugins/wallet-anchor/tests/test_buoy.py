@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import anyio
+import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,7 +21,6 @@ from sessionkit_wallet_anchor.buoy import (
 )
 
 if TYPE_CHECKING:
-    import httpx
     from sessionkit_wallet_anchor.testing import LocalRelay
 
 pytestmark = pytest.mark.anyio
@@ -286,3 +287,22 @@ async def test_waiting_for_a_count_the_relay_never_reaches_says_what_it_saw(
 ) -> None:
     with pytest.raises(TimeoutError, match=r"still counts 0 listeners on nobody after 0\.05 s"):
         await relay.wait_for_listeners(1, "nobody", timeout=0.05)
+
+
+async def test_a_send_stopped_mid_body_leaves_nothing_to_finalize() -> None:
+    """httpx's own body stream is an async generator that trio reports when a cancelled send
+    leaves it unfinished; the relay client's body is a plain iterator."""
+    bodies: list[Any] = []
+
+    class StopsMidBody(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            chunks = aiter(request.stream)  # type: ignore[arg-type]
+            bodies.append(chunks)
+            assert await anext(chunks) == b"x"
+            raise httpx.WriteError("the connection broke while writing the body")
+
+    async with httpx.AsyncClient(transport=StopsMidBody()) as client:
+        with pytest.raises(RelayError, match="could not reach the relay"):
+            await buoy.send(client, buoy.channel_url("https://relay.example"), b"x")
+    assert len(bodies) == 1
+    assert not inspect.isasyncgen(bodies[0])

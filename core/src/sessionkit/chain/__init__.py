@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         DEFAULT_TIMEOUT,
         APIClient,
     )
+    from sessionkit.chain._request_body import BytesBody
     from sessionkit.chain._responses import (
         AccountAuthorizer,
         AccountPermission,
@@ -62,6 +63,7 @@ _EXPORTS: dict[str, str] = {
     "DEFAULT_MAX_RESPONSE_SIZE": "_client",
     "DEFAULT_TIMEOUT": "_client",
     "APIClient": "_client",
+    "BytesBody": "_request_body",
     "AccountAuthorizer": "_responses",
     "AccountPermission": "_responses",
     "AccountResourceLimit": "_responses",
@@ -96,6 +98,7 @@ __all__ = [
     "APIClient",
     "DEFAULT_MAX_RESPONSE_SIZE",
     "DEFAULT_TIMEOUT",
+    "BytesBody",
     # ABI cache
     "ABICache",
     "merge_abis",

@@ -22,6 +22,7 @@ import httpx
 
 from sessionkit.chain._body import ACCEPT_ENCODING, read_body
 from sessionkit.chain._errors import chain_error, http_error
+from sessionkit.chain._request_body import BytesBody
 from sessionkit.chain._urls import check_url, display_url
 from sessionkit.errors import (
     ChainConnectionError,
@@ -124,6 +125,7 @@ class Endpoints:
     ) -> tuple[httpx.Response, bytes]:
         """One request and its whole answer, read within ``max_response_size``."""
         request = http.build_request("POST", url, content=payload, headers=_HEADERS)
+        request.stream = BytesBody(payload)
         response = await http.send(request, stream=True)
         try:
             return response, await read_body(response, self.max_response_size, shown)

@@ -41,6 +41,7 @@ from httpx_ws import (
     WebSocketUpgradeError,
     aconnect_ws,
 )
+from sessionkit.chain import BytesBody
 from sessionkit.errors import ConfigurationError, RelayError, WaitTimeout
 
 __all__ = [
@@ -153,9 +154,11 @@ async def send(
     host = _host(target)
     try:
         with anyio.fail_after(limit):
-            response = await client.post(
-                target, content=body, headers=headers, timeout=httpx.Timeout(limit)
+            request = client.build_request(
+                "POST", target, content=body, headers=headers, timeout=httpx.Timeout(limit)
             )
+            request.stream = BytesBody(body)  # nothing left to finalize if this is cancelled
+            response = await client.send(request)
     except TimeoutError:
         raise WaitTimeout(
             f"the relay at {host} did not answer within {limit:g} s", seconds=limit
