@@ -25,7 +25,8 @@ from __future__ import annotations
 import logging
 import math
 import uuid
-from typing import Any, Literal
+from contextlib import aclosing
+from typing import TYPE_CHECKING, Any, Literal, cast
 from urllib.parse import urlsplit, urlunsplit
 
 import anyio
@@ -43,6 +44,9 @@ from httpx_ws import (
 )
 from sessionkit.chain import BytesBody
 from sessionkit.errors import ConfigurationError, RelayError, WaitTimeout
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncGenerator
 
 __all__ = [
     "DEFAULT_BUOY_URL",
@@ -79,6 +83,7 @@ _FRAME = b"\x42\x42"
 _DELIVERY = 0x01
 _ACK = 0x02
 _MIN_CHANNEL = 10
+_MAX_ANSWER = 64 * 1024  # bytes of a relay's answer to a POST read before giving up on it
 
 #: Where a sent message went: handed to a listener, or kept until one connects.
 Delivery = Literal["delivered", "buffered"]
@@ -158,7 +163,11 @@ async def send(
                 "POST", target, content=body, headers=headers, timeout=httpx.Timeout(limit)
             )
             request.stream = BytesBody(body)  # nothing left to finalize if this is cancelled
-            response = await client.send(request)
+            response = await client.send(request, stream=True)
+            try:
+                await _drain(response)
+            finally:
+                await response.aclose()
     except TimeoutError:
         raise WaitTimeout(
             f"the relay at {host} did not answer within {limit:g} s", seconds=limit
@@ -193,6 +202,21 @@ async def send(
     if status != 200:
         raise RelayError(f"the relay at {host} answered HTTP {status}", status=status)
     return "delivered" if response.headers.get("X-Buoy-Delivery") == "delivered" else "buffered"
+
+
+async def _drain(response: httpx.Response) -> None:
+    """Read the relay's (short, unused) answer so the connection can be reused, closing the
+    stream's iterator here even when cancelled (httpx's would be left to the garbage collector:
+    encode/httpx#3686)."""
+    if response.is_stream_consumed:  # a transport that read the body itself (MockTransport)
+        return
+    chunks = cast("AsyncGenerator[bytes, None]", aiter(response.stream))  # type: ignore[arg-type]
+    async with aclosing(chunks) as reading:
+        received = 0
+        async for chunk in reading:
+            received += len(chunk)
+            if received > _MAX_ANSWER:
+                break
 
 
 async def receive(
