@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from sessionkit.errors import InvalidValue
 
 if TYPE_CHECKING:
     from sessionkit.ui import UserInterface
 
-__all__ = ["add_plugin_translations", "flag", "seconds"]
+__all__ = ["add_plugin_translations", "flag", "listed", "mapping", "seconds"]
 
 
 def add_plugin_translations(ui: UserInterface, plugin: object) -> None:
@@ -35,3 +35,20 @@ def seconds(value: object) -> int:
             f"expire_seconds must be a whole number of seconds from 1 to 3600, not {value!r}"
         )
     return value
+
+
+def listed(value: object, name: str) -> tuple[Any, ...]:
+    """``value`` (a list, tuple or other iterable of items) as a tuple; an `InvalidValue`
+    naming the option for a single item, a string or a mapping given in its place."""
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise InvalidValue(f"{name} is a list, e.g. {name}=[...], not {type(value).__name__}")
+    return tuple(value)
+
+
+def mapping(value: object, name: str) -> dict[str, Any]:
+    """``value`` (a mapping, or None for none) as a dict; an `InvalidValue` otherwise."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise InvalidValue(f"{name} is a mapping, e.g. {name}={{...}}, not {type(value).__name__}")
+    return dict(value)

@@ -18,7 +18,7 @@ import msgspec
 
 from sessionkit._chainlink import ChainLink
 from sessionkit._hookcall import call_async_hook
-from sessionkit._options import add_plugin_translations, flag, seconds
+from sessionkit._options import add_plugin_translations, flag, listed, mapping, seconds
 from sessionkit._serialized import dumps, loads, parse_serialized
 from sessionkit.antelope import Checksum256, PermissionLevel
 from sessionkit.chain import ChainDefinition
@@ -107,9 +107,11 @@ class SessionKit:
         self.chains = _chain_list(chains)
         self.allow_modify = flag(allow_modify, "allow_modify")
         self.expire_seconds = seconds(expire_seconds)
-        self.login_plugins = tuple(login_plugins)
-        self.transact_plugins = tuple(transact_plugins)
-        self.transact_plugins_options = dict(transact_plugins_options or {})
+        self.login_plugins = listed(login_plugins, "login_plugins")
+        self.transact_plugins = listed(transact_plugins, "transact_plugins")
+        self.transact_plugins_options = mapping(
+            transact_plugins_options, "transact_plugins_options"
+        )
         self.abis = normalize_abis(abis)
         self.validate_plugin_signatures = flag(
             validate_plugin_signatures, "validate_plugin_signatures"
@@ -119,7 +121,7 @@ class SessionKit:
         self._owns_http = http_client is None
         self._http_client = http_client
         self._host = PluginHost(
-            plugins=plugins,
+            plugins=listed(plugins, "plugins"),
             scoped=(*self.login_plugins, *self.transact_plugins),
             discover=flag(discover, "discover"),
             strict=None if strict is None else flag(strict, "strict"),
@@ -251,7 +253,16 @@ class SessionKit:
         and ``transact_plugins`` replace the kit's for this login and its session.
         """
         flag(set_as_default, "set_as_default")  # checked before anyone is asked anything
-        active_login = self.login_plugins if login_plugins is None else tuple(login_plugins)
+        active_login = (
+            self.login_plugins if login_plugins is None else listed(login_plugins, "login_plugins")
+        )
+        if transact_plugins is not None:
+            transact_plugins = listed(transact_plugins, "transact_plugins")
+        arbitrary = mapping(arbitrary, "arbitrary")
+        if transact_plugins_options is not None:
+            transact_plugins_options = mapping(transact_plugins_options, "transact_plugins_options")
+        if chains is not None:
+            chains = listed(chains, "chains")
         with self._host.borrowed(active_login):
             return await self._login(
                 active_login,
@@ -487,6 +498,11 @@ class SessionKit:
     async def persist_session(self, session: Session, set_as_default: bool = True) -> None:
         """Store ``session`` (replacing its earlier entry); ``set_as_default`` also makes it the
         default session and its chain's default. Atomic against concurrent writers."""
+        if not isinstance(session, Session):
+            raise InvalidValue(
+                f"persist_session takes a Session (from login or restore), not "
+                f"{type(session).__name__}"
+            )
         serialized = session.serialize()
         flag(set_as_default, "set_as_default")
 
@@ -740,7 +756,7 @@ class SessionKit:
                         raise
                     logger.warning("wallet plugin %r is not available: %s", registration.id, error)
         else:
-            if isinstance(given, str | WalletPlugin):
+            if isinstance(given, str | WalletPlugin) or not isinstance(given, Iterable):
                 raise ConfigurationError("wallet_plugins= is a list: write wallet_plugins=[...]")
             for entry in given:
                 if isinstance(entry, WalletPlugin):
@@ -823,7 +839,11 @@ def _needs_ui(needs: UIRequirements) -> bool:
 
 
 def _chain_list(chains: Sequence[ChainLike]) -> list[ChainDefinition]:
-    if isinstance(chains, Mapping | str | ChainDefinition) or not chains:
+    if (
+        isinstance(chains, Mapping | str | bytes | ChainDefinition)
+        or not isinstance(chains, Sequence)
+        or not chains
+    ):
         raise ConfigurationError(
             "chains= is a non-empty list of ChainDefinition or {'id': ..., 'url': ...}"
         )

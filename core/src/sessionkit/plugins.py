@@ -24,7 +24,12 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from sessionkit._hookcall import call_register_hook
-from sessionkit.errors import PluginConflictError, PluginError, PluginLoadError
+from sessionkit.errors import (
+    ConfigurationError,
+    PluginConflictError,
+    PluginError,
+    PluginLoadError,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -137,6 +142,11 @@ class PluginHost:
         A ``scoped`` plugin's hooks run only for the logins and sessions that list it; two
         scoped plugins may share an id (each session has its own instance).
         """
+        if plugin is None or isinstance(plugin, str | bytes | int | float | list | tuple | dict):
+            raise ConfigurationError(
+                "a plugin is an object (or a module) with @hookimpl methods, not "
+                f"{type(plugin).__name__}: pass plugins=[MyPlugin()]"
+            )
         if self.pm.is_registered(plugin):
             return
         name = plugin_name(plugin)

@@ -17,7 +17,7 @@ import msgspec
 
 from sessionkit._chainlink import ChainLink
 from sessionkit._hookcall import call_async_hook, call_impl, impls_of
-from sessionkit._options import add_plugin_translations, flag, seconds
+from sessionkit._options import add_plugin_translations, flag, listed, mapping, seconds
 from sessionkit._requests import build_request, coerce_request
 from sessionkit._serialized import (
     decode_session_url,
@@ -135,7 +135,7 @@ class Session:
         self.expire_seconds = seconds(expire_seconds)
         self.storage = storage
         self.ui = ui
-        self.transact_plugins = tuple(transact_plugins)
+        self.transact_plugins = listed(transact_plugins, "transact_plugins")
         self.transact_plugins_options = dict(transact_plugins_options or {})
         self.validate_plugin_signatures = flag(
             validate_plugin_signatures, "validate_plugin_signatures"
@@ -307,7 +307,11 @@ class Session:
         `sessionkit.errors.InvalidPluginSignature` for a signature that cannot authorize it,
         and the chain's `sessionkit.errors.ChainAPIError` when the node refuses it.
         """
-        plugins = self.transact_plugins if transact_plugins is None else tuple(transact_plugins)
+        plugins = (
+            self.transact_plugins
+            if transact_plugins is None
+            else listed(transact_plugins, "transact_plugins")
+        )
         with self._host.borrowed(plugins):
             return await self._transact(
                 plugins,
@@ -341,7 +345,7 @@ class Session:
         options = (
             self.transact_plugins_options
             if transact_plugins_options is None
-            else dict(transact_plugins_options)
+            else mapping(transact_plugins_options, "transact_plugins_options")
         )
         pipeline = _Pipeline(
             session=self,

@@ -9,6 +9,7 @@ it cannot serve), never another exception and never a hang.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import string
 from typing import Any
@@ -288,3 +289,71 @@ async def test_transact_of_hostile_transactions_and_requests_is_a_kit_error(
     ) as session:
         with pytest.raises(SessionKitError):
             await session.transact(**call, broadcast=False)
+
+
+KIT_OPTIONS = [
+    "chains",
+    "ui",
+    "wallet_plugins",
+    "storage",
+    "allow_modify",
+    "expire_seconds",
+    "login_plugins",
+    "transact_plugins",
+    "transact_plugins_options",
+    "abis",
+    "http_client",
+    "plugins",
+    "discover",
+    "strict",
+    "validate_plugin_signatures",
+]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(KIT_OPTIONS), json_values)
+def test_a_kit_given_any_malformed_option_raises_a_kit_error(option: str, value: Any) -> None:
+    options: dict[str, Any] = {
+        "chains": CHAINS,
+        "wallet_plugins": [KeyWallet(KEY)],
+        "storage": MemoryStorage(),
+        "discover": False,
+        option: value,
+    }
+    chains = options.pop("chains")
+    with contextlib.suppress(SessionKitError):
+        SessionKit("hostile", chains, **options)
+
+
+LOGIN_OPTIONS = [
+    "chain",
+    "chains",
+    "permission_level",
+    "wallet_plugin",
+    "set_as_default",
+    "arbitrary",
+    "login_plugins",
+    "transact_plugins",
+    "transact_plugins_options",
+]
+
+
+@pytest.mark.anyio
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(LOGIN_OPTIONS), json_values)
+async def test_login_given_any_malformed_option_raises_a_kit_error(option: str, value: Any) -> None:
+    """The chain is unreachable: a login that gets past its options fails reaching it."""
+    closed = [{"id": JUNGLE, "url": "http://127.0.0.1:9"}]  # the discard port: refused at once
+    async with SessionKit(
+        "hostile", closed, wallet_plugins=[KeyWallet(KEY)], storage=MemoryStorage(), discover=False
+    ) as kit:
+        with contextlib.suppress(SessionKitError):
+            await kit.login(**{option: value})
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("session", [None, 5, "alice@active", {"actor": "alice"}])
+async def test_persisting_what_is_not_a_session_is_refused(session: Any) -> None:
+    async with _kit({}) as kit:
+        with pytest.raises(InvalidValue, match="persist_session takes a Session"):
+            await kit.persist_session(session)
