@@ -15,6 +15,7 @@ import string
 from typing import Any
 
 import pytest
+import unit_abis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sessionkit import SessionKit
@@ -27,6 +28,7 @@ from sessionkit.testing.doubles import KeyWallet
 JUNGLE = "73e4385a2708e6d7048834fbc1079f2fabb17b3c125b146af438971e90716c4d"
 KEY = "PVT_K1_TSsXo6cQgnnyFRHBWUcpPYSqUwRpHrvPHLhzdgzEa5bPG8J6j"  # published devnet test key
 CHAINS = [{"id": JUNGLE, "url": "https://jungle.example"}]
+CLOSED_URL = "http://127.0.0.1:9"  # the discard port: nothing listens, refused at once
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 names = st.from_regex(r"[a-z1-5]{1,12}", fullmatch=True)
@@ -162,10 +164,10 @@ storage_texts = (
 )
 
 
-def _kit(values: dict[str, str]) -> SessionKit:
+def _kit(values: dict[str, str], chains: list[dict[str, str]] = CHAINS) -> SessionKit:
     return SessionKit(
         "hostile",
-        CHAINS,
+        chains,
         wallet_plugins=[KeyWallet(KEY)],
         storage=MemoryStorage(values),
         discover=False,
@@ -205,22 +207,7 @@ async def test_restore_of_hostile_arguments_is_a_session_or_a_kit_error(args: An
     assert str(session.chain.id) == JUNGLE
 
 
-TOKEN_ABI = {
-    "version": "eosio::abi/1.1",
-    "structs": [
-        {
-            "name": "transfer",
-            "base": "",
-            "fields": [
-                {"name": "from", "type": "name"},
-                {"name": "to", "type": "name"},
-                {"name": "quantity", "type": "asset"},
-                {"name": "memo", "type": "string"},
-            ],
-        }
-    ],
-    "actions": [{"name": "transfer", "type": "transfer", "ricardian_contract": ""}],
-}
+TOKEN_ABI = unit_abis.TOKEN
 valid_transfer = {
     "account": "eosio.token",
     "name": "transfer",
@@ -246,17 +233,22 @@ def hostile_actions(draw: st.DrawFn) -> Any:
     return draw(st.just(action) | json_values)
 
 
+def _offline_session() -> Session:
+    """alice@active on a chain whose node refuses at once (nothing listens on port 9)."""
+    return Session(
+        chain={"id": JUNGLE, "url": CLOSED_URL},
+        permission_level="alice@active",
+        wallet_plugin=KeyWallet(KEY),
+        abis={"eosio.token": TOKEN_ABI},
+    )
+
+
 @pytest.mark.anyio
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hostile_actions())
 async def test_transact_of_hostile_actions_is_a_kit_error(action: Any) -> None:
     # Nothing listens on port 9: an action good enough to be resolved fails there, typed.
-    async with Session(
-        chain={"id": JUNGLE, "url": "http://127.0.0.1:9"},
-        permission_level="alice@active",
-        wallet_plugin=KeyWallet(KEY),
-        abis={"eosio.token": TOKEN_ABI},
-    ) as session:
+    async with _offline_session() as session:
         with pytest.raises(SessionKitError):
             await session.transact(action=action, broadcast=False)
 
@@ -281,12 +273,7 @@ def hostile_calls(draw: st.DrawFn) -> dict[str, Any]:
 async def test_transact_of_hostile_transactions_and_requests_is_a_kit_error(
     call: dict[str, Any],
 ) -> None:
-    async with Session(
-        chain={"id": JUNGLE, "url": "http://127.0.0.1:9"},
-        permission_level="alice@active",
-        wallet_plugin=KeyWallet(KEY),
-        abis={"eosio.token": TOKEN_ABI},
-    ) as session:
+    async with _offline_session() as session:
         with pytest.raises(SessionKitError):
             await session.transact(**call, broadcast=False)
 
@@ -343,10 +330,7 @@ LOGIN_OPTIONS = [
 @given(st.sampled_from(LOGIN_OPTIONS), json_values)
 async def test_login_given_any_malformed_option_raises_a_kit_error(option: str, value: Any) -> None:
     """The chain is unreachable: a login that gets past its options fails reaching it."""
-    closed = [{"id": JUNGLE, "url": "http://127.0.0.1:9"}]  # the discard port: refused at once
-    async with SessionKit(
-        "hostile", closed, wallet_plugins=[KeyWallet(KEY)], storage=MemoryStorage(), discover=False
-    ) as kit:
+    async with _kit({}, chains=[{"id": JUNGLE, "url": CLOSED_URL}]) as kit:
         with contextlib.suppress(SessionKitError):
             await kit.login(**{option: value})
 
