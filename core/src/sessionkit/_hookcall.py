@@ -37,10 +37,12 @@ def impls_of(
     ``trylast`` implementations go to the front and back. Plugins in ``scoped`` (given for some
     sessions only; their ``id()``s) take part only when they are also in ``active``.
     """
-    caller = getattr(pm.hook, hook)
+    impls: list[pluggy.HookImpl] = getattr(pm.hook, hook).get_hookimpls()  # a copy: sortable
+    if not impls:
+        return impls
     # pluggy keeps implementations sorted trylast, normal, tryfirst, each in registration
     # order; a stable sort by group alone turns that into tryfirst, normal, trylast.
-    impls = sorted(caller.get_hookimpls(), key=_group)
+    impls.sort(key=_group)
     wanted = {id(plugin) for plugin in active}
     return [impl for impl in impls if id(impl.plugin) not in scoped or id(impl.plugin) in wanted]
 

@@ -10,6 +10,7 @@ exact dict WharfKit stores, so sessions move between the two kits.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any, Literal, Self, TypeAlias, overload
 
 import anyio
@@ -312,7 +313,7 @@ class Session:
             if transact_plugins is None
             else listed(transact_plugins, "transact_plugins")
         )
-        with self._host.borrowed(plugins):
+        with self._host.borrowed(plugins) if plugins else nullcontext():
             return await self._transact(
                 plugins,
                 action=action,
