@@ -5,7 +5,8 @@ Run ``uv run python bench/kit.py``. It starts a devnet and prints one JSON objec
 - ``transact_per_s``: transfers signed with an in-memory key wallet and broadcast through
   ``session.transact`` (TAPoS, ABI cache, hooks, wallet, signature checks, broadcast);
 - ``manual_per_s``: the same transfer done by hand in the same run (httpx ``get_info``, our codec,
-  our signing, httpx ``send_transaction``), alternating transfer by transfer with the kit so
+  our signing, httpx ``send_transaction`` and the transaction id read from its answer, as a
+  caller needs it and as the kit returns it), alternating transfer by transfer with the kit so
   both see the same node state;
 - ``transact_overhead_us``: what the kit adds per transfer (target under 500 us), in CPU time
   of this process: both sides wait the same for the node, and wall-time differences of two
@@ -88,6 +89,7 @@ async def transact_figures(devnet: Devnet, chain: ChainDefinition) -> dict[str, 
         async def by_kit() -> None:
             result = await session.transact(action=transfer())
             assert result.response is not None
+            assert result.response.transaction_id
 
         async def by_hand() -> None:
             response = await raw.post(
@@ -108,6 +110,7 @@ async def transact_figures(devnet: Devnet, chain: ChainDefinition) -> dict[str, 
                 headers=HEADERS,
             )
             sent.raise_for_status()
+            assert sent.json()["transaction_id"]
 
         for _ in range(10):  # warm connections, caches and code paths
             await by_kit()
