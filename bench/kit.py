@@ -40,16 +40,10 @@ from typing import Any
 
 import anyio
 import httpx
+from _by_hand import key_kit, transfer, transfer_by_hand
 from _timing import RUNS
-from sessionkit import FileStorage, MemoryStorage, SessionKit
-from sessionkit.antelope import (
-    Action,
-    PackedTransaction,
-    PermissionLevel,
-    SignedTransaction,
-    Transaction,
-)
-from sessionkit.chain import ABICache, APIClient, ChainDefinition, transaction_header
+from sessionkit import FileStorage, SessionKit
+from sessionkit.chain import ABICache, APIClient, ChainDefinition
 from sessionkit.devnet import Devnet
 from sessionkit.testing import KeyWallet
 
@@ -57,60 +51,25 @@ ROUNDS = 5
 TRANSFERS = 60
 RESTORES = 200
 STORED = 1000
-HEADERS = {"content-type": "application/json", "accept": "application/json"}
-
-
-def transfer() -> dict[str, Any]:
-    return {
-        "account": "eosio.token",
-        "name": "transfer",
-        "authorization": [{"actor": "alice", "permission": "active"}],
-        "data": {"from": "alice", "to": "bob", "quantity": "0.0001 SYS", "memo": uuid.uuid4().hex},
-    }
 
 
 async def transact_figures(devnet: Devnet, chain: ChainDefinition) -> dict[str, float]:
     key = devnet.accounts["alice"].private_key
     async with (
-        SessionKit(
-            "bench",
-            [chain],
-            wallet_plugins=[KeyWallet(key)],
-            storage=MemoryStorage(),
-            discover=False,
-        ) as kit,
+        key_kit(chain, key) as kit,
         httpx.AsyncClient() as raw,
         APIClient(devnet.url) as client,
     ):
         session = (await kit.login(permission_level="alice@active")).session
         abi = await ABICache(client).get_abi("eosio.token")
-        alice = PermissionLevel.from_json("alice@active")
 
         async def by_kit() -> None:
-            result = await session.transact(action=transfer())
+            result = await session.transact(action=transfer(uuid.uuid4().hex))
             assert result.response is not None
             assert result.response.transaction_id
 
         async def by_hand() -> None:
-            response = await raw.post(
-                f"{devnet.url}/v1/chain/get_info", content=b"", headers=HEADERS
-            )
-            response.raise_for_status()
-            info = response.json()
-            data = transfer()["data"]
-            action = Action.from_data("eosio.token", "transfer", [alice], data, abi)
-            header = transaction_header(
-                info["last_irreversible_block_id"], info["head_block_time"], 120
-            ).to_dict()
-            tx = Transaction(**header, actions=(action,))
-            signed = SignedTransaction(tx, [key.sign_digest(tx.signing_digest(chain.id))])
-            sent = await raw.post(
-                f"{devnet.url}/v1/chain/send_transaction",
-                content=json.dumps(PackedTransaction.from_signed(signed).to_json()).encode(),
-                headers=HEADERS,
-            )
-            sent.raise_for_status()
-            assert sent.json()["transaction_id"]
+            await transfer_by_hand(raw, devnet.url, key, chain.id, abi, memo=uuid.uuid4().hex)
 
         for _ in range(10):  # warm connections, caches and code paths
             await by_kit()

@@ -35,24 +35,18 @@ from typing import Any
 
 import anyio
 import httpx
-from sessionkit import MemoryStorage, SessionKit
+from _by_hand import HEADERS, key_kit, signed_transfer, transfer, transfer_by_hand
 from sessionkit.antelope import (
     ABI,
-    Action,
     PackedTransaction,
-    PermissionLevel,
     PrivateKey,
-    SignedTransaction,
-    Transaction,
 )
-from sessionkit.chain import ChainDefinition, transaction_header
+from sessionkit.chain import ChainDefinition
 from sessionkit.devnet import Devnet
-from sessionkit.testing import KeyWallet
 
 #: Transfers counted per run; each run's count less a run of none, divided by this.
 TRANSFERS = 100
 WARM_UP = 5
-HEADERS = {"content-type": "application/json", "accept": "application/json"}
 ANSWERED = ("get_info", "get_abi", "get_raw_abi")
 MODES = ("by_hand", "transact", "transact_no_validate", "client")
 
@@ -69,7 +63,9 @@ async def record(devnet: Devnet) -> dict[str, Any]:
             answers[call] = base64.b64encode(answer.content).decode()
         info = json.loads(base64.b64decode(answers["get_info"]))
         abi = ABI.from_json(json.loads(base64.b64decode(answers["get_abi"]))["abi"])
-        signed = _signed(key, str(devnet.chain_id), info, abi, memo=f"recorded {uuid.uuid4()}")
+        signed = signed_transfer(
+            key, str(devnet.chain_id), info, abi, memo=f"recorded {uuid.uuid4()}"
+        )
         sent = await http.post(
             f"{devnet.url}/v1/chain/send_transaction",
             content=json.dumps(PackedTransaction.from_signed(signed).to_json()).encode(),
@@ -94,25 +90,6 @@ async def record(devnet: Devnet) -> dict[str, Any]:
     }
 
 
-def _signed(
-    key: PrivateKey, chain_id: str, info: dict[str, Any], abi: ABI, memo: str
-) -> SignedTransaction:
-    alice = PermissionLevel.from_json("alice@active")
-    action = Action.from_data("eosio.token", "transfer", [alice], _transfer(memo)["data"], abi)
-    header = transaction_header(info["last_irreversible_block_id"], info["head_block_time"], 120)
-    tx = Transaction(**header.to_dict(), actions=(action,))
-    return SignedTransaction(tx, [key.sign_digest(tx.signing_digest(chain_id))])
-
-
-def _transfer(memo: str) -> dict[str, Any]:
-    return {
-        "account": "eosio.token",
-        "name": "transfer",
-        "authorization": [{"actor": "alice", "permission": "active"}],
-        "data": {"from": "alice", "to": "bob", "quantity": "0.0001 SYS", "memo": memo},
-    }
-
-
 async def replay(recording: dict[str, Any], mode: str, transfers: int) -> None:
     """Warm every mode up, then make ``transfers`` transfers the ``mode`` way."""
     answers = {
@@ -129,34 +106,19 @@ async def replay(recording: dict[str, Any], mode: str, transfers: int) -> None:
     async with (
         httpx.AsyncClient(transport=httpx.MockTransport(answer)) as kit_http,
         httpx.AsyncClient(transport=httpx.MockTransport(answer)) as raw,
-        SessionKit(
-            "bench",
-            [chain],
-            wallet_plugins=[KeyWallet(key)],
-            storage=MemoryStorage(),
-            discover=False,
-            http_client=kit_http,
-        ) as kit,
+        key_kit(chain, key, kit_http) as kit,
     ):
         session = (await kit.login(permission_level="alice@active")).session
 
         async def by_hand() -> None:
-            got = await raw.post(f"{chain.url}/v1/chain/get_info", content=b"", headers=HEADERS)
-            signed = _signed(key, str(chain.id), got.json(), abi, next(memos))
-            sent = await raw.post(
-                f"{chain.url}/v1/chain/send_transaction",
-                content=json.dumps(PackedTransaction.from_signed(signed).to_json()).encode(),
-                headers=HEADERS,
-            )
-            sent.raise_for_status()
-            assert sent.json()["transaction_id"]
+            await transfer_by_hand(raw, chain.url, key, chain.id, abi, memo=next(memos))
 
         async def transact() -> None:
-            result = await session.transact(action=_transfer(next(memos)))
+            result = await session.transact(action=transfer(next(memos)))
             assert result.response is not None
 
         async def transact_no_validate() -> None:
-            await session.transact(action=_transfer(next(memos)), validate_plugin_signatures=False)
+            await session.transact(action=transfer(next(memos)), validate_plugin_signatures=False)
 
         async def client() -> None:
             info = await session.client.get_info()
@@ -164,7 +126,7 @@ async def replay(recording: dict[str, Any], mode: str, transfers: int) -> None:
                 "last_irreversible_block_id": str(info.last_irreversible_block_id),
                 "head_block_time": str(info.head_block_time),
             }
-            signed = _signed(key, str(chain.id), fields, abi, next(memos))
+            signed = signed_transfer(key, str(chain.id), fields, abi, next(memos))
             assert (await session.client.send_transaction(signed)).transaction_id
 
         ways = {

@@ -24,12 +24,16 @@ pytestmark = [pytest.mark.devnet, pytest.mark.anyio]
 
 
 def bench_module() -> ModuleType:
+    """The script as a module, its helpers beside it importable as when it runs."""
     spec = importlib.util.spec_from_file_location("kit_instructions", BENCH)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault(spec.name, module)
-    spec.loader.exec_module(module)
+    sys.path.insert(0, str(BENCH.parent))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(BENCH.parent))
     return module
 
 
