@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from sessionkit.devnet import Devnet
+    from sessionkit.storage import SessionStorage
     from sessionkit_storage_redis.testing import RedisServer
 
 pytestmark = pytest.mark.anyio
@@ -40,6 +41,11 @@ def stored(actor: str, secret: str = "") -> dict[str, Any]:
     }
 
 
+def offline_kit(app_name: str, storage: SessionStorage | str) -> SessionKit:
+    """A kit on the offline chain with the test key's wallet, storing in ``storage``."""
+    return SessionKit(app_name, [OFFLINE_CHAIN], wallet_plugins=[KeyWallet(KEY)], storage=storage)
+
+
 def actor_name(worker: int, n: int) -> str:
     """An Antelope account name for worker ``worker``'s ``n``th session (letters only)."""
     return "w" + chr(97 + worker) + chr(97 + n // 26) + chr(97 + n % 26)
@@ -49,15 +55,11 @@ async def test_a_session_persisted_by_one_kit_is_restored_by_another(
     redis_server: RedisServer, app_name: str
 ) -> None:
     storage = RedisStorage(url=redis_server.url, app_name=app_name)
-    async with SessionKit(
-        app_name, [OFFLINE_CHAIN], wallet_plugins=[KeyWallet(KEY)], storage=storage
-    ) as first:
+    async with offline_kit(app_name, storage) as first:
         session = await first.restore(stored("alice", secret="channel-key"))
         assert session is not None
     other = RedisStorage(url=redis_server.url, app_name=app_name)
-    async with SessionKit(
-        app_name, [OFFLINE_CHAIN], wallet_plugins=[KeyWallet(KEY)], storage=other
-    ) as second:
+    async with offline_kit(app_name, other) as second:
         restored = await second.restore()
         assert restored is not None
         assert str(restored.actor) == "alice"
@@ -74,9 +76,7 @@ async def test_storage_redis_resolves_through_the_entry_point_and_the_environmen
     monkeypatch.setenv("SESSIONKIT_REDIS_PREFIX", "envprefix")
     monkeypatch.setenv("SESSIONKIT_REDIS_KEY", RedisStorage.generate_key())
     monkeypatch.setenv("SESSIONKIT_REDIS_TTL", "600")
-    async with SessionKit(
-        app_name, [OFFLINE_CHAIN], wallet_plugins=[KeyWallet(KEY)], storage="redis"
-    ) as kit:
+    async with offline_kit(app_name, "redis") as kit:
         assert isinstance(kit.storage, RedisStorage)
         assert kit.storage.app_name == app_name
         assert kit.storage.prefix == "envprefix"
@@ -101,14 +101,12 @@ async def test_a_kit_holds_the_storage_it_made_open_for_its_block(
     redis_server: RedisServer, app_name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SESSIONKIT_REDIS_URL", redis_server.url)
-    async with SessionKit(
-        app_name, [OFFLINE_CHAIN], wallet_plugins=[KeyWallet(KEY)], storage="redis"
-    ) as kit:
+    async with offline_kit(app_name, "redis") as kit:
         await kit.restore(stored("bob"))
         assert await anyio.to_thread.run_sync(_other_clients, redis_server) >= 1
         assert [s["actor"] for s in await kit.get_sessions()] == ["bob"]
     assert await anyio.to_thread.run_sync(_other_clients, redis_server) == 0
-    kit = SessionKit(app_name, [OFFLINE_CHAIN], wallet_plugins=[KeyWallet(KEY)], storage="redis")
+    kit = offline_kit(app_name, "redis")
     assert [s["actor"] for s in await kit.get_sessions()] == ["bob"]  # without a block: per call
     assert await anyio.to_thread.run_sync(_other_clients, redis_server) == 0
 
@@ -117,9 +115,7 @@ async def test_a_kit_leaves_a_storage_it_was_given_to_its_owner(
     redis_server: RedisServer, app_name: str
 ) -> None:
     storage = RedisStorage(url=redis_server.url, app_name=app_name)
-    async with SessionKit(
-        app_name, [OFFLINE_CHAIN], wallet_plugins=[KeyWallet(KEY)], storage=storage
-    ) as kit:
+    async with offline_kit(app_name, storage) as kit:
         await kit.restore(stored("bob"))
         assert await anyio.to_thread.run_sync(_other_clients, redis_server) == 0
 
@@ -129,11 +125,11 @@ def test_storage_redis_without_the_url_says_what_to_set(
 ) -> None:
     monkeypatch.delenv("SESSIONKIT_REDIS_URL", raising=False)
     with pytest.raises(ConfigurationError, match="SESSIONKIT_REDIS_URL"):
-        SessionKit(app_name, [OFFLINE_CHAIN], wallet_plugins=[KeyWallet(KEY)], storage="redis")
+        offline_kit(app_name, "redis")
     monkeypatch.setenv("SESSIONKIT_REDIS_URL", "redis://127.0.0.1:1/0")
     monkeypatch.setenv("SESSIONKIT_REDIS_TTL", "soon")
     with pytest.raises(ConfigurationError, match="SESSIONKIT_REDIS_TTL"):
-        SessionKit(app_name, [OFFLINE_CHAIN], wallet_plugins=[KeyWallet(KEY)], storage="redis")
+        offline_kit(app_name, "redis")
 
 
 _WORKER = """
