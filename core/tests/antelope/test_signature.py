@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import pickle
 
 import coincurve
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sessionkit.antelope import _r1
+from sessionkit.antelope._checksum import Checksum256
 from sessionkit.antelope._k1 import is_canonical
 from sessionkit.antelope._keys import KeyType, PrivateKey, PublicKey, Signature
-from sessionkit.errors import CryptoError, DecodeError, InvalidSignature
+from sessionkit.errors import CryptoError, DecodeError, InvalidKey, InvalidSignature
 
 K1 = PrivateKey.from_string("5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3")
 R1 = PrivateKey.from_bytes(hashlib.sha256(b"r1 signature key").digest(), KeyType.R1)
@@ -181,3 +186,32 @@ def test_wa_length_prefixes_are_read_leniently_and_kept_verbatim() -> None:
     signature = Signature(KeyType.WA, data)
     assert Signature.from_abi(signature.to_abi()) == (signature, len(data) + 1)
     assert signature.to_abi() == b"\x02" + data
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    secret=st.binary(min_size=32, max_size=32),
+    digest=st.binary(min_size=32, max_size=32),
+    other=st.binary(min_size=32, max_size=32),
+    key_type=st.sampled_from([KeyType.K1, KeyType.R1]),
+)
+def test_a_signature_made_here_recovers_as_the_curve_arithmetic_does(
+    secret: bytes, digest: bytes, other: bytes, key_type: KeyType
+) -> None:
+    """``sign_digest`` remembers its digest and key so ``recover`` can skip the arithmetic;
+    what it answers is what a parsed copy of the signature, recovered in full, gives."""
+    try:
+        key = PrivateKey.from_bytes(secret, key_type)
+    except InvalidKey:
+        return
+    made = key.sign_digest(digest)
+    parsed = Signature.from_string(str(made))
+    assert made == parsed
+    assert hash(made) == hash(parsed)
+    assert made.recover(digest) == parsed.recover(digest) == key.public_key
+    assert made.recover(Checksum256(digest)) == key.public_key
+    if other != digest:  # over any other digest: recovered in full, another key
+        assert made.recover(other) == parsed.recover(other) != key.public_key
+    for copied in (copy.copy(made), pickle.loads(pickle.dumps(made))):
+        assert copied == made
+        assert copied.recover(digest) == key.public_key
