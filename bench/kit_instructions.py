@@ -12,7 +12,8 @@ run signs the same digests. It prints one JSON object of thousands of instructio
 - ``transact_kinstr``: the same transfer through ``session.transact``;
 - ``transact_overhead_kinstr``: the difference;
 - ``transact_overhead_no_validate_kinstr``: the difference with
-  ``validate_plugin_signatures=False`` (the signature recovery it skips costs most of the rest);
+  ``validate_plugin_signatures=False`` (with the in-memory key wallet the check costs little:
+  a signature made in this process remembers its key, so it is not recovered again);
 - ``client_overhead_kinstr``: the by-hand transfer with its two chain calls made through the
   session's ``APIClient`` (typed answers, size limits, per-attempt timeout), minus by hand.
 
