@@ -361,9 +361,9 @@ class Signature(_TypedData):
 
         Raises ``CryptoError`` if none can be recovered; WA keys cannot be recovered from a
         digest (as in the reference: their key also holds the relying-party id). A signature
-        ``PrivateKey.sign_digest`` made in this process answers over the digest it signed
-        from the key that made it, without the curve arithmetic (about 60 us): the same key
-        the arithmetic gives. Any other signature, or another digest, is recovered in full.
+        that ``PrivateKey.sign_digest`` made in this process, recovered over the digest it
+        signed, returns the signing key without the curve arithmetic (about 60 us saved): the
+        key the arithmetic would give. Any other signature or digest is recovered in full.
         """
         raw = _digest(digest)
         made: tuple[bytes, PublicKey] | None = getattr(self, "_made", None)
