@@ -26,39 +26,16 @@ from sessionkit.esr import (
     SigningRequest,
     extract_signatures,
 )
+from unit_abis import NAMES_EVERYWHERE
 
 P1, P2 = PLACEHOLDER_ACTOR, PLACEHOLDER_PERMISSION
 EOS = "aca376f206b8fc25a6ed44dbdc66547c36c6c33e3a119ffbeaef943642f0e906"
 JUNGLE4 = "73e4385a2708e6d7048834fbc1079f2fabb17b3c125b146af438971e90716c4d"
 TAPOS = {"expiration": "2024-05-01T12:00:00", "ref_block_num": 70000, "ref_block_prefix": 7}
 
-# Every way an ABI can hold a name: plain, aliased, in arrays, optional, binary extension,
-# variant, base struct, nested struct; and strings that merely look like placeholders.
-CONTRACT = ABI.from_json(
-    {
-        "version": "eosio::abi/1.1",
-        "types": [{"new_type_name": "who", "type": "name"}],
-        "structs": [
-            {"name": "base", "base": "", "fields": [{"name": "owner", "type": "name"}]},
-            {"name": "pair", "base": "", "fields": [{"name": "a", "type": "who"}]},
-            {
-                "name": "everything",
-                "base": "base",
-                "fields": [
-                    {"name": "memo", "type": "string"},
-                    {"name": "many", "type": "name[]"},
-                    {"name": "maybe", "type": "name?"},
-                    {"name": "pairs", "type": "pair[]"},
-                    {"name": "choice", "type": "choice"},
-                    {"name": "count", "type": "uint64"},
-                    {"name": "later", "type": "who$"},
-                ],
-            },
-        ],
-        "variants": [{"name": "choice", "types": ["string", "name"]}],
-        "actions": [{"name": "doit", "type": "everything", "ricardian_contract": ""}],
-    }
-)
+# Every way an ABI can hold a name (unit_abis.NAMES_EVERYWHERE); and strings that merely look
+# like placeholders.
+CONTRACT = ABI.from_json(NAMES_EVERYWHERE)
 ABIS = {"contract": CONTRACT}
 
 
@@ -120,6 +97,35 @@ def test_data_without_placeholders_is_signed_as_requested() -> None:
     request = request_for(data)
     resolved = request.resolve(ABIS, "alice@active", **TAPOS)
     assert resolved.transaction.actions[0].data == request.raw_actions[0].data
+
+
+def test_a_resolved_request_given_its_transaction_decodes_it_when_read() -> None:
+    """``resolved_transaction=None`` with ``abis=``: the decoded form is made on first read and
+    is what ``resolve`` gives; a missing or mismatched ABI is a documented error then."""
+    resolved = request_for(EVERYTHING).resolve(ABIS, "alice@owner", **TAPOS)
+
+    def given(abis: dict[str, ABI]) -> ResolvedSigningRequest:
+        return ResolvedSigningRequest(
+            resolved.request,
+            resolved.signer,
+            resolved.transaction,
+            None,
+            resolved.chain_id,
+            abis=abis,
+        )
+
+    assert given(ABIS).resolved_transaction == resolved.resolved_transaction
+    with pytest.raises(ABINotFoundError, match="no ABI given for contract"):
+        _ = given({}).resolved_transaction
+    other = ABI.from_json(
+        {
+            "version": "eosio::abi/1.1",
+            "structs": [{"name": "n", "base": "", "fields": [{"name": "n", "type": "name"}]}],
+            "actions": [{"name": "doit", "type": "n", "ricardian_contract": ""}],
+        }
+    )
+    with pytest.raises(InvalidSigningRequest, match="does not match its ABI"):
+        _ = given({"contract": other}).resolved_transaction
 
 
 def test_tapos_from_a_reference_block() -> None:

@@ -2,7 +2,8 @@
 
 ``TOKEN`` and ``CUSTOM`` are the ``eosio.token`` and ``conformance.a`` ABIs of the reference
 vectors (abi.json) with their ricardian texts shortened; ``SYSTEM`` is a part of the ``eosio``
-system ABI: the authority structs, ``updateauth``, a variant and a ricardian clause.
+system ABI: the authority structs, ``updateauth``, a variant and a ricardian clause;
+``NAMES_EVERYWHERE`` puts a name in every place an ABI can hold one (placeholder tests).
 """
 
 from __future__ import annotations
@@ -323,4 +324,31 @@ SYSTEM: dict[str, Any] = {
         {"name": "variant_block_signing_authority_v0", "types": ["block_signing_authority_v0"]}
     ],
     "action_results": [],
+}
+
+
+#: Every way an ABI holds a name (``contract::doit``): plain, aliased, in arrays, optional,
+#: variant, base struct, nested struct, binary extension; and a string field beside them.
+NAMES_EVERYWHERE: dict[str, Any] = {
+    "version": "eosio::abi/1.1",
+    "types": [{"new_type_name": "who", "type": "name"}],
+    "structs": [
+        {"name": "base", "base": "", "fields": [{"name": "owner", "type": "name"}]},
+        {"name": "pair", "base": "", "fields": [{"name": "a", "type": "who"}]},
+        {
+            "name": "everything",
+            "base": "base",
+            "fields": [
+                {"name": "memo", "type": "string"},
+                {"name": "many", "type": "name[]"},
+                {"name": "maybe", "type": "name?"},
+                {"name": "pairs", "type": "pair[]"},
+                {"name": "choice", "type": "choice"},
+                {"name": "count", "type": "uint64"},
+                {"name": "later", "type": "who$"},
+            ],
+        },
+    ],
+    "variants": [{"name": "choice", "types": ["string", "name"]}],
+    "actions": [{"name": "doit", "type": "everything", "ricardian_contract": ""}],
 }

@@ -21,6 +21,7 @@ from sessionkit.esr._identity import identity_proof
 from sessionkit.esr._parts import copy_json
 from sessionkit.esr._resolve import (
     Resolution,
+    decoded_transaction,
     payload_request,
     resolve_payload,
     resolve_request,
@@ -137,27 +138,46 @@ class ResolvedSigningRequest:
     ``get_callback`` builds what a wallet sends back; ``from_payload`` rebuilds this from it.
     """
 
-    __slots__ = ("_digest", "chain_id", "request", "resolved_transaction", "signer", "transaction")
+    __slots__ = (
+        "_abis",
+        "_digest",
+        "_resolved_transaction",
+        "chain_id",
+        "request",
+        "signer",
+        "transaction",
+    )
 
     def __init__(
         self,
         request: SigningRequest,
         signer: PermissionLevel,
         transaction: Transaction,
-        resolved_transaction: dict[str, Any],
+        resolved_transaction: dict[str, Any] | None,
         chain_id: Checksum256,
+        *,
+        abis: Mapping[str, ABI] | None = None,
     ) -> None:
+        """``resolved_transaction`` None: decoded from ``transaction`` through ``abis`` when
+        first read (for a caller that built the transaction from data it holds decoded)."""
         #: The request this was resolved from.
         self.request = request
         #: Who signs.
         self.signer = signer
         #: The transaction with action data encoded: what gets signed.
         self.transaction = transaction
-        #: The same transaction as JSON with each action's data decoded through its ABI.
-        self.resolved_transaction = resolved_transaction
         #: The chain the transaction is for.
         self.chain_id = chain_id
+        self._resolved_transaction = resolved_transaction
+        self._abis = abis
         self._digest: Checksum256 | None = None
+
+    @property
+    def resolved_transaction(self) -> dict[str, Any]:
+        """The same transaction as JSON with each action's data decoded through its ABI."""
+        if self._resolved_transaction is None:
+            self._resolved_transaction = decoded_transaction(self.transaction, self._abis or {})
+        return self._resolved_transaction
 
     @classmethod
     def from_payload(

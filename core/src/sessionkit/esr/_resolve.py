@@ -44,6 +44,7 @@ __all__ = [
     "ABIProvider",
     "Resolution",
     "ResolveOptions",
+    "decoded_transaction",
     "payload_request",
     "resolve_payload",
     "resolve_request",
@@ -134,6 +135,24 @@ def resolve_request(
     }
     chain_id = _resolve_chain_id(request, options.get("chain_id"))
     return Resolution(level, transaction, resolved_json, chain_id)
+
+
+def decoded_transaction(transaction: Transaction, abis: Mapping[str, ABI]) -> dict[str, Any]:
+    """``transaction`` as ``resolve_request`` gives it in JSON: each action's data decoded
+    through its contract's ABI in ``abis``, the context-free actions left encoded."""
+    tx = transaction.to_json()
+    for action in tx["actions"]:
+        account, name = action["account"], action["name"]
+        abi = abis.get(account)
+        if abi is None:
+            raise ABINotFoundError(f"no ABI given for {account} to decode its {name} action")
+        try:
+            action["data"] = abi.decode(abi.action_type(name), bytes.fromhex(action["data"]))
+        except InvalidValue as exc:
+            raise InvalidSigningRequest(
+                f"data of action {account}::{name} does not match its ABI: {exc}"
+            ) from exc
+    return tx
 
 
 def _header(
