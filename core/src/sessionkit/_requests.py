@@ -3,21 +3,46 @@
 Action data may be a mapping (encoded with the contract's ABI, fetched through the cache),
 bytes, hex or an ``Action``. An action mapping may carry a partial ``abi`` that is merged into
 the cache first, as in WharfKit. The request never broadcasts by itself: the kit does.
+
+Resolving a request decodes every action's data again, to check it against the ABI and to find
+the placeholder names it replaces. For actions the kit has just encoded from mappings with no
+value that could be a placeholder, both answers are known, so ``prepare_request`` keeps the
+encoded actions and ``resolve_prepared`` builds the transaction from them directly (the decoded
+form is made only if somebody reads it). Anything else resolves the general way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeGuard
 
+# The packages only: their modules (the codec, the keys, the ESR code: most of an import's
+# cost) load when first used, not with the kit.
+from sessionkit import antelope, esr
 from sessionkit.errors import ConfigurationError, InvalidValue
 
 if TYPE_CHECKING:
-    from sessionkit.antelope import ABI, Action, Checksum256, Transaction
-    from sessionkit.chain import ABICache
-    from sessionkit.esr import SigningRequest
+    from sessionkit.antelope import ABI, Action, Checksum256, PermissionLevel, Transaction
+    from sessionkit.chain import ABICache, TransactionHeader
+    from sessionkit.esr import ResolvedSigningRequest, SigningRequest
 
-__all__ = ["build_request", "coerce_request"]
+__all__ = ["PreparedRequest", "build_request", "coerce_request", "prepare_request"]
+
+#: A name that starts with twelve dots has a uint64 value under 16: the placeholders are 1 and 2.
+_PLACEHOLDER_PREFIX = "." * 12
+#: Values that are never encoded as a name, nor hold one.
+_NEVER_NAMES = (int, float, bool, bytes)
+#: Action data nested deeper than this is not searched for placeholders: it resolves in full.
+_MAX_SEARCH_DEPTH = 32
+
+
+class PreparedRequest(NamedTuple):
+    """A request built for ``transact``, and the actions it resolves to when the kit encoded
+    every one of them itself and none can hold a placeholder (else None)."""
+
+    request: SigningRequest
+    actions: tuple[Action, ...] | None
+    abis: dict[str, ABI]
 
 
 async def build_request(
@@ -29,10 +54,36 @@ async def build_request(
     transaction: Transaction | Mapping[str, Any] | None = None,
 ) -> SigningRequest:
     """A non-broadcasting request for exactly one of ``action``, ``actions``, ``transaction``."""
-    # imported here, not with the kit: the codec, the keys and the ESR code cost most of an import
-    from sessionkit.antelope import Transaction
-    from sessionkit.esr import SigningRequest
+    prepared = await prepare_request(
+        abi_cache, chain_id, action=action, actions=actions, transaction=transaction
+    )
+    return prepared.request
 
+
+def resolve_prepared(
+    prepared: PreparedRequest,
+    signer: PermissionLevel,
+    header: TransactionHeader,
+    chain_id: Checksum256,
+) -> ResolvedSigningRequest:
+    """What ``prepared.request.resolve`` gives for ``signer`` with the TAPoS of ``header``,
+    made from the actions ``prepared`` holds (``prepared.actions`` must not be None)."""
+    assert prepared.actions is not None
+    transaction = antelope.Transaction(**header.to_dict(), actions=prepared.actions)
+    return esr.ResolvedSigningRequest(
+        prepared.request, signer, transaction, None, chain_id, abis=prepared.abis
+    )
+
+
+async def prepare_request(
+    abi_cache: ABICache,
+    chain_id: Checksum256,
+    *,
+    action: Action | Mapping[str, Any] | None = None,
+    actions: Sequence[Action | Mapping[str, Any]] | None = None,
+    transaction: Transaction | Mapping[str, Any] | None = None,
+) -> PreparedRequest:
+    """``build_request``, keeping the encoded actions when they can resolve without decoding."""
     given = [x is not None for x in (action, actions, transaction)]
     if sum(given) != 1:
         raise ConfigurationError(
@@ -56,7 +107,7 @@ async def build_request(
             if not isinstance(value, Sequence) or isinstance(value, str | bytes):
                 raise InvalidValue(f"a transaction's {key!r} is a list of actions")
             listed += list(value)
-    elif not isinstance(transaction, Transaction):
+    elif not isinstance(transaction, antelope.Transaction):
         raise InvalidValue(
             f"transaction= is a Transaction or its dict, not {type(transaction).__name__}"
         )
@@ -64,26 +115,105 @@ async def build_request(
         _check_action(each)
     cleaned = [_merge_partial_abi(abi_cache, a) for a in listed]
     abis = await _abis_for(abi_cache, cleaned)
+    encoded = None if transaction is not None else _encoded_actions(cleaned, abis)
+    if encoded is not None:
+        request = esr.SigningRequest.create(
+            actions=list(encoded), chain_id=chain_id, broadcast=False
+        )
+        return PreparedRequest(request, encoded, abis)
     if action is not None:
-        return SigningRequest.create(
+        request = esr.SigningRequest.create(
             action=cleaned[0], chain_id=chain_id, broadcast=False, abis=abis
         )
-    if actions is not None:
-        return SigningRequest.create(actions=cleaned, chain_id=chain_id, broadcast=False, abis=abis)
-    if isinstance(transaction, Mapping):
-        transaction = _without_partial_abis(transaction)
-    return SigningRequest.create(
-        transaction=transaction, chain_id=chain_id, broadcast=False, abis=abis
-    )
+    elif actions is not None:
+        request = esr.SigningRequest.create(
+            actions=cleaned, chain_id=chain_id, broadcast=False, abis=abis
+        )
+    else:
+        if isinstance(transaction, Mapping):
+            transaction = _without_partial_abis(transaction)
+        request = esr.SigningRequest.create(
+            transaction=transaction, chain_id=chain_id, broadcast=False, abis=abis
+        )
+    return PreparedRequest(request, None, abis)
+
+
+def _encoded_actions(
+    actions: Sequence[Action | Mapping[str, Any]], abis: Mapping[str, ABI]
+) -> tuple[Action, ...] | None:
+    """The actions encoded, if each is a mapping whose data is a mapping (data given encoded
+    is checked against its ABI when resolved) and no value can be a placeholder; else None."""
+    encoded = []
+    for action in actions:
+        if not _is_mapping(action):
+            return None
+        data = action.get("data")
+        if not _is_mapping(data) or _may_hold_placeholder(data, 0):
+            return None
+        one = antelope.Action.from_data(
+            action["account"],
+            action["name"],
+            action.get("authorization", ()),
+            data,
+            abis[action["account"]],
+        )
+        if _names_placeholder(one):
+            return None
+        encoded.append(one)
+    return tuple(encoded)
+
+
+def _is_mapping(value: object) -> TypeGuard[Mapping[str, Any]]:
+    """``isinstance(value, Mapping)``, quicker for the dicts apps pass."""
+    return type(value) is dict or isinstance(value, Mapping)
+
+
+def _may_hold_placeholder(value: object, depth: int) -> bool:
+    """Whether ``value`` may hold a placeholder name; True for anything not searched.
+
+    The codec encodes a name from a ``str`` or a ``Name`` (whose ``to_json()`` is its text),
+    inside dicts, lists, tuples or objects whose ``to_json()`` gives one of those.
+    """
+    if isinstance(value, str):
+        return value.startswith(_PLACEHOLDER_PREFIX)
+    if value is None or type(value) in _NEVER_NAMES:
+        return False
+    if depth > _MAX_SEARCH_DEPTH:
+        return True
+    items: Iterable[object]
+    if isinstance(value, dict) and type(value) is dict:
+        items = value.values()
+    elif isinstance(value, list | tuple) and type(value) in (list, tuple):
+        items = value
+    else:
+        to_json = getattr(value, "to_json", None)
+        if not callable(to_json) or isinstance(value, type | Mapping):
+            return True
+        items = (to_json(),)
+    for item in items:
+        if isinstance(item, str):
+            if item.startswith(_PLACEHOLDER_PREFIX):
+                return True
+        elif _may_hold_placeholder(item, depth + 1):
+            return True
+    return False
+
+
+def _names_placeholder(action: Action) -> bool:
+    """Whether an authorization names a placeholder (the signer's account or permission)."""
+    for level in action.authorization:
+        if str(level.actor).startswith(_PLACEHOLDER_PREFIX) or str(level.permission).startswith(
+            _PLACEHOLDER_PREFIX
+        ):
+            return True
+    return False
 
 
 def _check_action(action: object) -> None:
     """An action is an ``Action`` or a mapping with a name-string ``account`` and ``name``."""
-    from sessionkit.antelope import Action
-
-    if isinstance(action, Action):
+    if isinstance(action, antelope.Action):
         return
-    if not isinstance(action, Mapping):
+    if not _is_mapping(action):
         raise InvalidValue(
             "an action is a dict {'account', 'name', 'authorization', 'data'} or an Action, "
             f"not {type(action).__name__}"
@@ -92,7 +222,9 @@ def _check_action(action: object) -> None:
         if not isinstance(action.get(key), str):
             raise InvalidValue(f"an action's {key!r} is a name string, not {action.get(key)!r}")
     authorization = action.get("authorization", ())
-    if not isinstance(authorization, Sequence) or isinstance(authorization, str | bytes):
+    if type(authorization) is not list and (
+        not isinstance(authorization, Sequence) or isinstance(authorization, str | bytes)
+    ):
         raise InvalidValue(
             "an action's 'authorization' is a list such as [{'actor': 'alice', "
             f"'permission': 'active'}}], not {authorization!r}"
@@ -101,11 +233,9 @@ def _check_action(action: object) -> None:
 
 def coerce_request(request: SigningRequest | str) -> SigningRequest:
     """A private, non-broadcasting copy of a request object or an ``esr:`` URI."""
-    from sessionkit.esr import SigningRequest
-
     if isinstance(request, str):
-        copy = SigningRequest.from_uri(request)
-    elif isinstance(request, SigningRequest):
+        copy = esr.SigningRequest.from_uri(request)
+    elif isinstance(request, esr.SigningRequest):
         copy = request.clone()
     else:
         raise InvalidValue(
@@ -118,7 +248,7 @@ def coerce_request(request: SigningRequest | str) -> SigningRequest:
 def _merge_partial_abi(
     abi_cache: ABICache, action: Action | Mapping[str, Any]
 ) -> Action | Mapping[str, Any]:
-    if not isinstance(action, Mapping) or "abi" not in action:
+    if not _is_mapping(action) or "abi" not in action:
         return action
     account = action.get("account")
     if not isinstance(account, str):
@@ -144,7 +274,7 @@ async def _abis_for(
     """The ABIs of the contracts whose action data is given as a mapping."""
     accounts: list[str] = []
     for each in actions:
-        if isinstance(each, Mapping) and isinstance(each.get("data"), Mapping):
+        if _is_mapping(each) and _is_mapping(each.get("data")):
             account = each.get("account")
             if not isinstance(account, str):
                 raise InvalidValue("an action's 'account' is a name string")

@@ -16,10 +16,17 @@ from typing import TYPE_CHECKING, Any, Literal, Self, TypeAlias, overload
 import anyio
 import msgspec
 
+from sessionkit import antelope
 from sessionkit._chainlink import ChainLink
 from sessionkit._hookcall import call_async_hook, call_impl, impls_of
 from sessionkit._options import add_plugin_translations, flag, listed, mapping, seconds
-from sessionkit._requests import build_request, coerce_request
+from sessionkit._requests import (
+    PreparedRequest,
+    build_request,
+    coerce_request,
+    prepare_request,
+    resolve_prepared,
+)
 from sessionkit._serialized import (
     decode_session_url,
     dumps,
@@ -378,16 +385,16 @@ class Session:
                     raise ConfigurationError(
                         "give exactly one of action=, actions=, transaction= or request="
                     )
-                signing_request = coerce_request(request)
+                prepared = PreparedRequest(coerce_request(request), None, {})
             else:
-                signing_request = await build_request(
+                prepared = await prepare_request(
                     pipeline.context.abi_cache,
                     self.chain.id,
                     action=action,
                     actions=actions,
                     transaction=transaction,
                 )
-            result = await pipeline.run(signing_request)
+            result = await pipeline.run(prepared)
             if ui is not None:
                 await ui.on_transact_complete()
             return result
@@ -447,12 +454,13 @@ class _Pipeline:
         self.validate = validate
         self.host = session._host
 
-    async def run(self, request: SigningRequest) -> TransactResult:
+    async def run(self, prepared: PreparedRequest) -> TransactResult:
+        request = prepared.request
         revisions = [
             _revision("original", request, modified=False, allowed=self.context.allow_modify)
         ]
         request, signatures, sources = await self._before_sign(request, revisions)
-        resolved = await self.context.resolve(request)
+        resolved = await self._resolve(request, prepared)
         ui = self.context.ui
         if ui is not None:
             await ui.on_sign()
@@ -498,10 +506,8 @@ class _Pipeline:
             return result
         if ui is not None:
             await ui.on_broadcast()
-        from sessionkit.antelope import SignedTransaction
-
         sent = await self.session.client.send_transaction(
-            SignedTransaction(transaction=resolved.transaction, signatures=list(signatures))
+            antelope.SignedTransaction(transaction=resolved.transaction, signatures=signatures)
         )
         returns = await _return_values(sent, self.context.abi_cache)
         result = msgspec.structs.replace(result, response=sent, returns=returns)
@@ -509,6 +515,18 @@ class _Pipeline:
         if ui is not None:
             await ui.on_broadcast_complete()
         return result
+
+    async def _resolve(
+        self, request: SigningRequest, prepared: PreparedRequest
+    ) -> ResolvedSigningRequest:
+        """Resolve ``request``: from the prepared actions while no hook has replaced it."""
+        if request is not prepared.request or prepared.actions is None:
+            return await self.context.resolve(request)
+        info = await self.context.get_info()
+        header = info.transaction_header(self.context.expire_seconds)
+        return resolve_prepared(
+            prepared, self.context.permission_level, header, self.session.chain.id
+        )
 
     async def _before_sign(
         self, request: SigningRequest, revisions: list[Revision]
