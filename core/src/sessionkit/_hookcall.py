@@ -62,10 +62,10 @@ async def call_async_hook(
     **kwargs: Any,
 ) -> list[Any]:
     """Call an interceptor hook; return each implementation's (awaited) result in order."""
-    return [
-        await call_impl(impl, hook, **kwargs)
-        for impl in impls_of(pm, hook, scoped=scoped, active=active)
-    ]
+    impls = impls_of(pm, hook, scoped=scoped, active=active)
+    if not impls:  # the common case, on every transaction: nothing to await
+        return []
+    return [await call_impl(impl, hook, **kwargs) for impl in impls]
 
 
 async def call_impl(impl: pluggy.HookImpl, hook: str, **kwargs: Any) -> Any:

@@ -16,6 +16,8 @@ __all__ = ["add_plugin_translations", "flag", "listed", "mapping", "seconds"]
 def add_plugin_translations(ui: UserInterface, plugin: object) -> None:
     """Give ``ui`` a plugin's ``translations``, namespaced under the plugin's ``id``."""
     translations = getattr(plugin, "translations", None)
+    if type(translations) is dict and not translations:  # most plugins have none
+        return
     plugin_id = getattr(plugin, "id", None)
     if isinstance(translations, Mapping) and translations and isinstance(plugin_id, str):
         ui.add_translations({lang: {plugin_id: strings} for lang, strings in translations.items()})

@@ -132,9 +132,11 @@ class RequestFactory(RequestModel):
         flags = (RequestFlags.BROADCAST if broadcast else 0) | (
             RequestFlags.BACKGROUND if background else 0
         )
-        info_pairs = [
-            {"key": key, "value": info_bytes(value).hex()} for key, value in (info or {}).items()
-        ]
+        info_pairs = (
+            [{"key": key, "value": info_bytes(value).hex()} for key, value in info.items()]
+            if info
+            else []
+        )
         if chain_id is None:
             chain: list[Any] = ["chain_alias", ChainName.UNKNOWN.value]
             if chain_ids:

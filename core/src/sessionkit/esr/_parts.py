@@ -8,6 +8,7 @@ chain variant back into a chain id); creating, editing and resolving requests sh
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from sessionkit._redact import shown
@@ -145,12 +146,8 @@ def action_list(actions: object, what: str) -> list[Any]:
 def action_json(action: Action | Mapping[str, Any], abis: Mapping[str, ABI]) -> dict[str, Any]:
     """An action in the codec's JSON form, its data encoded with ``abis`` when it is a mapping."""
     if isinstance(action, Action):
-        return {
-            "account": str(action.account),
-            "name": str(action.name),
-            "authorization": [p.to_json() for p in action.authorization],
-            "data": bytes(action.data).hex(),
-        }
+        as_json: dict[str, Any] = action.to_json()
+        return as_json
     if not isinstance(action, Mapping):
         raise InvalidSigningRequest(
             "an action is an Action or a mapping with 'account', 'name', 'authorization' and "
@@ -223,11 +220,17 @@ def chain_variant(chain_id: ChainIdLike) -> list[Any]:
     if isinstance(chain_id, int):
         chain_id_for_alias(chain_id)
         return ["chain_alias", int(chain_id)]
-    checksum = chain_checksum(chain_id)
+    kind, value = _checksum_variant(chain_checksum(chain_id))
+    return [kind, value]
+
+
+@lru_cache(maxsize=64)
+def _checksum_variant(checksum: Checksum256) -> tuple[str, int | str]:
+    """``chain_variant`` of a chain id, remembered: an app makes its requests for a few chains."""
     alias = alias_for_chain_id(checksum)
     if alias != ChainName.UNKNOWN:
-        return ["chain_alias", alias]
-    return ["chain_id", str(checksum)]
+        return "chain_alias", alias
+    return "chain_id", str(checksum)
 
 
 def chain_checksum(chain_id: ChainIdLike) -> Checksum256:
