@@ -280,4 +280,7 @@ async def _abis_for(
                 raise InvalidValue("an action's 'account' is a name string")
             if account not in accounts:
                 accounts.append(account)
-    return {account: await abi_cache.get_abi(account) for account in accounts}
+    found = {}
+    for account in accounts:  # most are cached: no coroutine for those
+        found[account] = abi_cache.cached(account) or await abi_cache.get_abi(account)
+    return found

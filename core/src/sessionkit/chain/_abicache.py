@@ -71,6 +71,8 @@ class ABICache:
 
     def cached(self, account: Name | str) -> ABI | None:
         """The cached ABI of ``account``, without fetching."""
+        if type(account) is str and account in self._abis:
+            return self._abis[account]  # keys are valid names: no need to parse this one
         return self._abis.get(str(Name(account)))
 
     async def get_abi(self, account: Name | str) -> ABI:
