@@ -186,10 +186,13 @@ def _may_hold_placeholder(value: object, depth: int) -> bool:
     elif isinstance(value, list | tuple) and type(value) in (list, tuple):
         items = value
     else:
-        to_json = getattr(value, "to_json", None)
-        if not callable(to_json) or isinstance(value, type | Mapping):
+        try:
+            to_json = getattr(value, "to_json", None)
+            if not callable(to_json) or isinstance(value, type | Mapping):
+                return True
+            items = (to_json(),)
+        except Exception:  # resolving the general way reports what is wrong with it
             return True
-        items = (to_json(),)
     for item in items:
         if isinstance(item, str):
             if item.startswith(_PLACEHOLDER_PREFIX):

@@ -361,6 +361,19 @@ def test_value_types_with_a_json_object_fill_structs() -> None:
         SYSTEM.encode("permission_level", PermissionLevel)
 
 
+def test_a_value_whose_to_json_fails_is_an_encode_error() -> None:
+    """The value's own code may raise anything: it is reported as that value's problem."""
+
+    class Broken:
+        def to_json(self) -> Any:
+            raise RuntimeError("no JSON today")
+
+    with pytest.raises(EncodeError, match=r"Broken whose to_json\(\) failed.*no JSON today"):
+        SYSTEM.encode("permission_level", Broken())
+    with pytest.raises(EncodeError, match=r"permission_level_weight\.permission"):
+        SYSTEM.encode("permission_level_weight", {"permission": Broken(), "weight": 1})
+
+
 def test_primitive_errors_become_encode_errors_with_a_path() -> None:
     with pytest.raises(EncodeError, match=r"transfer\.to: .*Antelope name") as caught:
         TOKEN.encode("transfer", {**TRANSFER, "to": "Bob"})

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from sessionkit._requests import prepare_request, resolve_prepared
 from sessionkit.antelope import ABI, Name, PermissionLevel, TimePointSec
 from sessionkit.chain import ABICache, APIClient, ChainDefinition, TransactionHeader
+from sessionkit.errors import EncodeError
 from sessionkit.esr import PLACEHOLDER_ACTOR, PLACEHOLDER_PERMISSION, SigningRequest
 from unit_abis import NAMES_EVERYWHERE, TOKEN
 
@@ -213,3 +214,41 @@ def test_a_plain_transfer_resolves_from_its_encoded_action() -> None:
         "quantity": "0.0001 SYS",
         "memo": "hi",
     }
+
+
+class BrokenJSON:
+    """A value whose ``to_json`` raises: the kit must not let that escape (nor skip it)."""
+
+    def to_json(self) -> Any:
+        raise RuntimeError("no JSON today")
+
+
+@pytest.mark.parametrize(
+    ("account", "name", "data"),
+    [
+        (
+            "eosio.token",
+            "transfer",
+            {"from": "alice", "to": "bob", "quantity": "0.0001 SYS", "memo": BrokenJSON()},
+        ),
+        (
+            "contract",
+            "doit",
+            {
+                "owner": "bob",
+                "memo": "",
+                "many": [],
+                "maybe": None,
+                "pairs": [BrokenJSON()],
+                "choice": ["string", ""],
+                "count": 1,
+            },
+        ),
+    ],
+)
+def test_a_value_that_fails_to_give_its_json_is_an_encode_error(
+    account: str, name: str, data: dict[str, Any]
+) -> None:
+    action = {"account": account, "name": name, "authorization": [], "data": data}
+    with pytest.raises(EncodeError):
+        anyio.run(lambda: prepare_request(cache(), CHAIN.id, action=action))

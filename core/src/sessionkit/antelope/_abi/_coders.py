@@ -141,10 +141,16 @@ def _unknown_fields(struct_name: str, value: Mapping[Any, Any], known: set[str])
 
 def _as_mapping(value: Any, struct_name: str) -> Mapping[str, Any]:
     """A value type's JSON object (``PermissionLevel`` for ``permission_level``...)."""
-    to_json = getattr(value, "to_json", None)
-    as_json = to_json() if callable(to_json) and not isinstance(value, type) else None
+    kind = type(value).__name__
+    try:
+        to_json = getattr(value, "to_json", None)
+        as_json = to_json() if callable(to_json) and not isinstance(value, type) else None
+    except Exception as exc:  # the value's own code: report it as this value's problem
+        raise EncodeError(
+            f"expected an object for struct {struct_name!r}, got {kind} whose to_json() "
+            f"failed: {type(exc).__name__}: {exc}"
+        ) from exc
     if not isinstance(as_json, Mapping):
-        kind = type(value).__name__
         raise EncodeError(f"expected an object for struct {struct_name!r}, got {kind}")
     return as_json
 
