@@ -77,8 +77,9 @@ class ABICache:
 
     async def get_abi(self, account: Name | str) -> ABI:
         """The ABI of ``account``: cached, or fetched once (``ABINotFoundError`` if it has none)."""
-        if type(account) is str and account in self._abis:
-            return self._abis[account]  # keys are valid names: no need to parse this one
+        found = self.cached(account)
+        if found is not None:
+            return found
         key = str(Name(account))
         while True:
             abi = self._abis.get(key)

@@ -146,13 +146,19 @@ def decoded_transaction(transaction: Transaction, abis: Mapping[str, ABI]) -> di
         abi = abis.get(account)
         if abi is None:
             raise ABINotFoundError(f"no ABI given for {account} to decode its {name} action")
-        try:
-            action["data"] = abi.decode(abi.action_type(name), bytes.fromhex(action["data"]))
-        except InvalidValue as exc:
-            raise InvalidSigningRequest(
-                f"data of action {account}::{name} does not match its ABI: {exc}"
-            ) from exc
+        _, action["data"] = _decoded_data(abi, account, name, bytes.fromhex(action["data"]))
     return tx
+
+
+def _decoded_data(abi: ABI, account: str, name: str, data: bytes) -> tuple[str, Any]:
+    """The action's type in ``abi`` and its ``data`` decoded as that type."""
+    try:
+        type_name = abi.action_type(name)
+        return type_name, abi.decode(type_name, data)
+    except InvalidValue as exc:
+        raise InvalidSigningRequest(
+            f"data of action {account or '(identity)'}::{name} does not match its ABI: {exc}"
+        ) from exc
 
 
 def _header(
@@ -223,13 +229,7 @@ def _resolve_action(
             )
         abi = found
     data = bytes.fromhex(action["data"])
-    try:
-        type_name = abi.action_type(name)
-        decoded = abi.decode(type_name, data)
-    except InvalidValue as exc:
-        raise InvalidSigningRequest(
-            f"data of action {account or '(identity)'}::{name} does not match its ABI: {exc}"
-        ) from exc
+    type_name, decoded = _decoded_data(abi, account, name, data)
     if any(p in data for p in _PLACEHOLDER_BYTES):  # the bytes of a placeholder name, maybe
         replaced = resolve_placeholders(abi, type_name, decoded, signer)
         if replaced != decoded:  # else other values only looked like one (an amount of 1)
