@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from sessionkit._requests import prepare_request, resolve_prepared
 from sessionkit.antelope import ABI, Name, PermissionLevel, TimePointSec
 from sessionkit.chain import ABICache, APIClient, ChainDefinition, TransactionHeader
-from sessionkit.errors import EncodeError
+from sessionkit.errors import EncodeError, SessionKitError
 from sessionkit.esr import PLACEHOLDER_ACTOR, PLACEHOLDER_PERMISSION, SigningRequest
 from unit_abis import NAMES_EVERYWHERE, TOKEN
 
@@ -252,3 +252,45 @@ def test_a_value_that_fails_to_give_its_json_is_an_encode_error(
     action = {"account": account, "name": name, "authorization": [], "data": data}
     with pytest.raises(EncodeError):
         anyio.run(lambda: prepare_request(cache(), CHAIN.id, action=action))
+
+
+junk = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats()
+    | st.text(max_size=14)
+    | name_texts
+    | st.binary(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+@SETTINGS
+@given(
+    st.fixed_dictionaries(
+        {
+            "account": st.sampled_from(["contract", "eosio.token"]),
+            "name": st.sampled_from(["doit", "transfer", "close"]),
+            "authorization": st.lists(junk | levels, max_size=2) | junk,
+            "data": st.dictionaries(
+                st.sampled_from(["from", "to", "quantity", "memo", "owner", "count", "many"]),
+                junk,
+                max_size=5,
+            )
+            | junk,
+        }
+    )
+)
+def test_hostile_actions_give_a_documented_error_or_the_general_result(
+    action: dict[str, Any],
+) -> None:
+    """Whatever an app passes: a request equal to the general way's, or a SessionKitError."""
+    try:
+        prepared = anyio.run(lambda: prepare_request(cache(), CHAIN.id, action=action))
+    except SessionKitError:
+        return
+    assert prepared.request.encode() == general_way([action]).encode()
